@@ -1,0 +1,133 @@
+"""Gaussian diffusion maths (Sohl-Dickstein et al. 2015): forward process, posterior,
+reverse-step parameterisations, closed-form KL and the lower bound K. Owns no network:
+every method that needs the reverse model takes it as an argument.
+
+The model is the paper's: p(x_T) = N(0, I); learned Gaussian steps p(x_{t-1}|x_t) for
+t = 2..T; and, to avoid edge effects, a final step p(x_0|x_1) fixed to the reversal of the
+first forward step under N(0, I), i.e. N(√(1-β_1)·x_1, β_1). For that model the bound is
+  K = -Σ_{t=2..T} KL_t + H_q(X_T|X_0) - H_q(X_1|X_0) - H_p(X_T) - edge - prior,
+where edge = β_1/2·(|x_0|²-d) and prior = ᾱ_T/2·(|x_0|²-d) vanish for unit-variance data
+and ᾱ_T = 0: exactly the paper's K, with nothing approximated away.
+"""
+from __future__ import annotations
+
+import math
+
+import torch
+
+from .schedules import Schedule
+
+PARAMETERISATIONS = ("eps", "paper")
+LN2 = math.log(2.0)
+
+
+def calc_dtype(device: torch.device) -> torch.dtype:
+    """Float64 for the bound wherever the device has it (MPS has not)."""
+    return torch.float32 if torch.device(device).type == "mps" else torch.float64
+
+
+def gaussian_kl(m1, v1, m2, v2):
+    """KL(N(m1, v1) || N(m2, v2)) elementwise, in nats."""
+    return 0.5 * (torch.log(v2 / v1) + (v1 + (m1 - m2) ** 2) / v2 - 1.0)
+
+
+def _at(c: torch.Tensor, t: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
+    """c[t] shaped to broadcast against a batch like `like`."""
+    return c[t].view(-1, *([1] * (like.dim() - 1))).to(like.dtype)
+
+
+class GaussianDiffusion:
+    def __init__(self, schedule: Schedule, parameterisation: str = "eps"):
+        if parameterisation not in PARAMETERISATIONS:
+            raise ValueError(f"unknown parameterisation {parameterisation!r}; "
+                             f"choose from {', '.join(PARAMETERISATIONS)}")
+        self.schedule = schedule
+        self.parameterisation = parameterisation
+        self._cache: dict = {}
+
+    @property
+    def T(self) -> int:
+        return self.schedule.T
+
+    def coefs(self, device, dtype=None) -> dict[str, torch.Tensor]:
+        """Schedule coefficients on `device`. Recomputed (with grad) for a trainable
+        schedule; cached otherwise. The schedule itself stays float64 on the CPU."""
+        dtype = dtype or calc_dtype(device)
+        if self.schedule.trainable:
+            return {k: v.to(device, dtype) for k, v in self.schedule.coefficients().items()}
+        key = (str(device), dtype)
+        if key not in self._cache:
+            with torch.no_grad():
+                self._cache[key] = {k: v.to(device, dtype) for k, v in self.schedule.coefficients().items()}
+        return self._cache[key]
+
+    # ---- forward process -------------------------------------------------------------
+    def q_sample(self, x0, t, noise, c=None):
+        """x_t ~ q(x_t | x_0) = N(√ᾱ_t x_0, (1-ᾱ_t) I)."""
+        c = c or self.coefs(x0.device, x0.dtype)
+        ab = _at(c["alpha_bar"], t, x0)
+        return ab.sqrt() * x0 + (1.0 - ab).sqrt() * noise
+
+    def q_step(self, x_prev, t: int, noise, c=None):
+        """One forward step: x_t ~ N(√(1-β_t) x_{t-1}, β_t I)."""
+        c = c or self.coefs(x_prev.device, x_prev.dtype)
+        b = c["beta"][t].to(x_prev.dtype)
+        return (1.0 - b).sqrt() * x_prev + b.sqrt() * noise
+
+    def q_posterior(self, x0, xt, t, c=None):
+        """Mean and variance of q(x_{t-1} | x_t, x_0), t >= 2."""
+        c = c or self.coefs(x0.device, x0.dtype)
+        mean = _at(c["c0"], t, x0) * x0 + _at(c["ct"], t, x0) * xt
+        return mean, _at(c["post_var"], t, x0).expand_as(mean)
+
+    # ---- reverse process -------------------------------------------------------------
+    def p_mean_var(self, net, xt, t, c=None):
+        """Mean, variance and predicted x_0 of p(x_{t-1} | x_t) for t >= 2, in xt's dtype."""
+        c = c or self.coefs(xt.device, xt.dtype)
+        z_mu, z_sig = (z.to(xt.dtype) for z in net(xt.float(), t))
+        beta, ab = _at(c["beta"], t, xt), _at(c["alpha_bar"], t, xt)
+        c0, ct = _at(c["c0"], t, xt), _at(c["ct"], t, xt)
+        if self.parameterisation == "eps":
+            # DDPM's ε-prediction for the mean (well scaled at every t), and a variance
+            # interpolated in log space between the posterior's β̃_t and β_t (Nichol &
+            # Dhariwal 2021), unbounded so it may leave that interval where that pays.
+            x0_pred = (xt - (1.0 - ab).sqrt() * z_mu) / ab.sqrt()
+            mean = c0 * x0_pred + ct * xt
+            log_pv = _at(c["post_var"], t, xt).clamp_min(1e-30).log()
+            frac = 0.5 * (z_sig + 1.0)
+            var = torch.exp(frac * beta.log() + (1.0 - frac) * log_pv)
+        else:
+            # The paper's: Σ = sigmoid(z_Σ + logit β_t), μ = (x - z_μ)(1 - Σ) + z_μ.
+            var = torch.sigmoid(z_sig + torch.logit(beta.clamp(1e-12, 1 - 1e-12)))
+            mean = (xt - z_mu) * (1.0 - var) + z_mu
+            x0_pred = (mean - ct * xt) / c0
+        return mean, var, x0_pred
+
+    def decoder_mean_var(self, x1, c=None):
+        """The fixed final step p(x_0 | x_1) = N(√(1-β_1) x_1, β_1)."""
+        c = c or self.coefs(x1.device, x1.dtype)
+        b1 = c["beta"][1].to(x1.dtype)
+        return (1.0 - b1).sqrt() * x1, b1.expand_as(x1)
+
+    # ---- the bound -------------------------------------------------------------------
+    def kl_term(self, net, x0, t, noise, c=None):
+        """Per-example KL(q(x_{t-1}|x_t,x_0) || p(x_{t-1}|x_t)) in nats (t >= 2), and the
+        reverse mean's ε-error (for the hybrid loss)."""
+        c = c or self.coefs(x0.device, x0.dtype)
+        xt = self.q_sample(x0, t, noise, c)
+        mq, vq = self.q_posterior(x0, xt, t, c)
+        mp, vp, _ = self.p_mean_var(net, xt, t, c)
+        kl = gaussian_kl(mq, vq, mp, vp).flatten(1).sum(1)
+        return kl, (mq, vq, mp, vp)
+
+    def entropy_terms(self, d: int, c=None) -> torch.Tensor:
+        """H_q(X_T|X_0) - H_q(X_1|X_0) - H_p(X_T) in nats, for d dimensions."""
+        c = c or self.coefs("cpu", torch.float64)
+        ab_T, b1 = c["alpha_bar"][-1], c["beta"][1]
+        return 0.5 * d * (torch.log1p(-ab_T.clamp(max=1 - 1e-12)) - torch.log(2 * math.pi * math.e * b1))
+
+    def edge_and_prior(self, x0, c=None):
+        """Per-example (edge, prior) corrections in nats; both ~0 for unit-variance data."""
+        c = c or self.coefs(x0.device, x0.dtype)
+        excess = (x0.flatten(1) ** 2).sum(1) - x0[0].numel()
+        return 0.5 * c["beta"][1] * excess, 0.5 * c["alpha_bar"][-1] * excess

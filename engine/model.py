@@ -1,0 +1,97 @@
+"""A diffusion model as one object: its config, schedule, reverse network, data
+standardisation and training history. Storage, training, sampling and the worker all
+pass this around."""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import torch
+
+from .diffusion import PARAMETERISATIONS, GaussianDiffusion
+from .models import build_net
+from .schedules import KINDS, Schedule
+
+
+@dataclass
+class ModelConfig:
+    data: str = "swissroll"
+    data_args: dict = field(default_factory=dict)
+    shape: tuple = (2,)
+    T: int = 40
+    schedule: str = "snr"
+    beta1: float = 1e-5
+    trainable_schedule: bool = False
+    parameterisation: str = "eps"
+    net: dict = field(default_factory=lambda: {"kind": "mlp", "hidden": 128, "layers": 3, "J": 16})
+
+    def validate(self) -> "ModelConfig":
+        self.shape = tuple(int(s) for s in self.shape)
+        if not 2 <= int(self.T) <= 100000:
+            raise ValueError(f"T must be between 2 and 100000, got {self.T}")
+        if self.schedule not in KINDS:
+            raise ValueError(f"unknown schedule {self.schedule!r}; choose from {', '.join(KINDS)}")
+        if self.parameterisation not in PARAMETERISATIONS:
+            raise ValueError(f"unknown parameterisation {self.parameterisation!r}")
+        if not 0 < float(self.beta1) < 1:
+            raise ValueError(f"beta1 must lie in (0, 1), got {self.beta1}")
+        return self
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> "ModelConfig":
+        raw = json.loads(text)
+        if not isinstance(raw, dict):
+            raise ValueError("config is not a JSON object")
+        unknown = set(raw) - set(cls.__dataclass_fields__)
+        if unknown:
+            raise ValueError(f"config has unknown keys {sorted(unknown)}")
+        return cls(**raw).validate()
+
+
+class DiffusionModel:
+    def __init__(self, config: ModelConfig, data_mean, data_std):
+        self.config = config.validate()
+        self.schedule = Schedule.create(config.schedule, config.T, config.beta1, config.trainable_schedule)
+        self.net = build_net(config.net, config.shape, config.T)
+        self.diffusion = GaussianDiffusion(self.schedule, config.parameterisation)
+        self.data_mean = np.asarray(data_mean, dtype=np.float64)
+        self.data_std = np.asarray(data_std, dtype=np.float64)
+        self.history: dict[str, list[float]] = {"step": [], "loss": [], "bound_bits": [], "elapsed": []}
+        self.step = 0
+        self.optimizer_state: dict | None = None
+        self.heldout: np.ndarray | None = None  # raw held-out data, kept for user data sets
+
+    @property
+    def T(self) -> int:
+        return self.config.T
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.config.shape
+
+    def device(self) -> torch.device:
+        return next(self.net.parameters()).device
+
+    def to(self, device) -> "DiffusionModel":
+        self.net.to(device)  # the schedule stays float64 on the CPU; coefs() moves copies
+        return self
+
+    def parameters(self):
+        yield from self.net.parameters()
+        yield from self.schedule.parameters()
+
+    def standardise(self, raw: np.ndarray) -> np.ndarray:
+        return ((np.asarray(raw, dtype=np.float64) - self.data_mean) / self.data_std).astype(np.float32)
+
+    def unstandardise(self, x: np.ndarray) -> np.ndarray:
+        return np.asarray(x, dtype=np.float64) * self.data_std + self.data_mean
+
+    def describe(self) -> str:
+        c = self.config
+        n = sum(p.numel() for p in self.net.parameters())
+        sched = c.schedule + (" (trainable)" if c.trainable_schedule else "")
+        return f"{c.data} · T={c.T} · {sched} β₁={c.beta1:g} · {c.parameterisation} · {n:,} weights · step {self.step}"

@@ -1,0 +1,19 @@
+"""Reverse-process networks. `build_net(config)` makes the one a model config names."""
+from __future__ import annotations
+
+from torch import nn
+
+from .mlp import VectorNet
+from .temporal import TemporalBasis
+
+__all__ = ["VectorNet", "TemporalBasis", "build_net"]
+
+
+def build_net(net: dict, shape: tuple[int, ...], T: int) -> nn.Module:
+    kind = net.get("kind", "mlp")
+    args = {k: v for k, v in net.items() if k != "kind"}
+    if kind == "mlp":
+        if len(shape) != 1:
+            raise ValueError(f"the mlp network takes vectors, not data of shape {shape}")
+        return VectorNet(shape[0], T, **args)
+    raise ValueError(f"unknown network kind {kind!r}")
