@@ -6,7 +6,9 @@ import torch
 CHOICES = ("auto", "cpu", "cuda", "mps")
 
 
-def pick_device(name: str = "auto") -> torch.device:
+def pick_device(name: str | torch.device = "auto") -> torch.device:
+    if isinstance(name, torch.device):
+        return name
     if name not in CHOICES:
         raise ValueError(f"unknown device {name!r}; choose from {', '.join(CHOICES)}")
     has_mps = getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available()

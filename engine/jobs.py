@@ -1,0 +1,155 @@
+"""What the worker does for each command, as generators of events. Runs only on the
+worker thread; every array put in an event is copied so the GUI owns it."""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import torch
+
+from . import messages as m
+from .devices import pick_device
+from .likelihood import evaluate_bound
+from .model import DiffusionModel
+from .sampling import collect, forward_trajectory, sample_progressive
+from .storage import load_model, save_model
+from .training import train
+
+
+class EngineState:
+    def __init__(self, device: str = "auto"):
+        self.device = pick_device(device)
+        self.model: DiffusionModel | None = None
+        self.model_id = 0
+        self.path = ""
+
+    def require_model(self) -> DiffusionModel:
+        if self.model is None:
+            raise ValueError("no model yet: open one or train one first")
+        return self.model
+
+    def model_changed(self) -> m.ModelChanged:
+        mod = self.require_model()
+        a = mod.schedule.arrays()
+        return m.ModelChanged(
+            model_id=self.model_id, description=mod.describe(), config=_config_dict(mod),
+            beta=a.beta.copy(), alpha_bar=a.alpha_bar.copy(), snr=a.snr.copy(),
+            data_mean=mod.data_mean.copy(), data_std=mod.data_std.copy(),
+            history={k: list(v) for k, v in mod.history.items()}, path=self.path, device=self.device.type)
+
+
+def _config_dict(model) -> dict:
+    import json
+    return json.loads(model.config.to_json())
+
+
+def describe(cmd: m.Command) -> str:
+    return {
+        "load": lambda: f"opening {getattr(cmd, 'path', '')}",
+        "save": lambda: f"saving {getattr(cmd, 'path', '')}",
+        "train": lambda: "training",
+        "sample": lambda: "sampling the reverse process",
+        "diffuse": lambda: "running forward diffusion",
+        "drift": lambda: "computing the drift field",
+        "evaluate": lambda: "evaluating the bound",
+    }.get(cmd.kind, lambda: cmd.kind)()
+
+
+def describe_done(cmd: m.Command) -> str:
+    return {"load": "model opened", "save": "model saved", "train": "training finished",
+            "sample": "samples ready", "evaluate": "bound evaluated"}.get(cmd.kind, "done")
+
+
+def run(state: EngineState, cmd: m.Command):
+    handler = HANDLERS.get(type(cmd))
+    if handler is None:
+        raise ValueError(f"the engine does not know the command {type(cmd).__name__}")
+    return handler(state, cmd)
+
+
+def _load(state: EngineState, cmd: m.LoadModel):
+    model = load_model(cmd.path, device=state.device)
+    state.model, state.model_id, state.path = model, state.model_id + 1, cmd.path
+    yield state.model_changed()
+
+
+def _save(state: EngineState, cmd: m.SaveModel):
+    save_model(state.require_model(), cmd.path)
+    state.path = cmd.path
+    yield state.model_changed()
+
+
+def _train(state: EngineState, cmd: m.Train):
+    train_raw, held_raw = np.asarray(cmd.train, np.float64), np.asarray(cmd.heldout, np.float64)
+    if cmd.model_config is not None:
+        std = train_raw.std(0)
+        if not np.isfinite(train_raw).all() or (std == 0).any():
+            raise ValueError("the data must be finite and spread in every coordinate")
+        state.model = DiffusionModel(cmd.model_config, train_raw.mean(0), std)
+        state.model_id += 1
+        state.path = ""
+        yield state.model_changed()
+    model = state.require_model()
+    cfg = cmd.config
+    cfg.device = str(state.device)
+    last_refresh = time.perf_counter()
+    try:
+        for p in train(model, model.standardise(train_raw), model.standardise(held_raw), cfg):
+            yield m.TrainProgress(model_id=state.model_id, step=p.step, total=p.total, loss=p.loss,
+                                  elapsed=p.elapsed, bound_bits=p.bound_bits,
+                                  per_step_kl_bits=list(p.per_step_kl_bits) if p.per_step_kl_bits else None,
+                                  beta=None if p.betas is None else p.betas.copy(), device=p.device)
+            if time.perf_counter() - last_refresh > cmd.refresh_seconds or p.done:
+                yield _reverse(state, cmd.refresh_n, seed=p.step)
+                model.net.train()
+                last_refresh = time.perf_counter()
+    finally:
+        model.net.eval()
+    yield state.model_changed()
+
+
+def _reverse(state: EngineState, n: int, seed: int) -> m.Trajectory:
+    x, x0 = collect(sample_progressive(state.require_model(), n, seed=seed, device=state.device))
+    return m.Trajectory(model_id=state.model_id, direction="reverse", x=x, x0_pred=x0)
+
+
+def _sample(state: EngineState, cmd: m.Sample):
+    model = state.require_model()
+    steps = []
+    for s in sample_progressive(model, cmd.n, seed=cmd.seed, device=state.device):
+        steps.append(s)
+        yield m.SampleStep(model_id=state.model_id, t=s.t, x=s.x.copy(),
+                           x0_pred=None if s.x0_pred is None else s.x0_pred.copy())
+    x, x0 = collect(steps)
+    yield m.Trajectory(model_id=state.model_id, direction="reverse", x=x, x0_pred=x0)
+
+
+def _diffuse(state: EngineState, cmd: m.Diffuse):
+    model = state.require_model()
+    x = forward_trajectory(model.diffusion, model.standardise(cmd.data), seed=cmd.seed)
+    yield m.Trajectory(model_id=state.model_id, direction="forward", x=x)
+
+
+@torch.no_grad()
+def _drift(state: EngineState, cmd: m.Drift):
+    model = state.require_model()
+    t = int(np.clip(cmd.t, 1, model.T))
+    x = torch.as_tensor(np.asarray(cmd.points, np.float32), device=state.device)
+    diff = model.diffusion
+    c = diff.coefs(state.device, torch.float32)
+    if t >= 2:
+        mean, var, _ = diff.p_mean_var(model.net, x, torch.full((len(x),), t, device=state.device), c)
+    else:
+        mean, var = diff.decoder_mean_var(x, c)
+    yield m.DriftField(model_id=state.model_id, t=t, points=np.array(cmd.points, np.float32),
+                       mean=mean.cpu().numpy().copy(), var=var.cpu().numpy().copy())
+
+
+def _evaluate(state: EngineState, cmd: m.Evaluate):
+    model = state.require_model()
+    rep = evaluate_bound(model, model.standardise(cmd.data), seed=cmd.seed, device=state.device)
+    yield m.BoundResult(model_id=state.model_id, report=rep.as_json())
+
+
+HANDLERS = {m.LoadModel: _load, m.SaveModel: _save, m.Train: _train, m.Sample: _sample,
+            m.Diffuse: _diffuse, m.Drift: _drift, m.Evaluate: _evaluate}

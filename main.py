@@ -1,0 +1,16 @@
+"""Diffusion Explorer. `python main.py` opens the GUI; `python main.py COMMAND ...` is the
+command line (train, eval, sample, diffuse, pretrain, ...; see --help)."""
+import sys
+
+
+def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or argv[0] in ("gui", "--model"):
+        from explorer.app import run_gui
+        return run_gui(argv[1:] if argv and argv[0] == "gui" else argv)
+    from engine.cli import main as cli_main
+    return cli_main(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
