@@ -118,3 +118,12 @@ def split_points(pts: np.ndarray, name: str, seed: int = 0) -> PointData:
     idx = np.random.default_rng(seed).permutation(len(pts))
     k = max(len(pts) // 10, 1)
     return PointData(name, pts[idx[k:]], pts[idx[:k]], {})
+
+
+def swissroll_project(points: np.ndarray, grid: int = 200_000) -> tuple[np.ndarray, np.ndarray]:
+    """Nearest point on the noiseless roll for raw points: (u along the curve, distance)."""
+    from scipy.spatial import cKDTree
+
+    u = np.linspace(0.0, 1.0, grid)
+    dist, idx = cKDTree(swissroll_curve(u)).query(np.asarray(points, dtype=np.float64))
+    return u[idx], dist

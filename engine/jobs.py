@@ -51,6 +51,7 @@ def describe(cmd: m.Command) -> str:
         "sample": lambda: "sampling the reverse process",
         "diffuse": lambda: "running forward diffusion",
         "drift": lambda: "computing the drift field",
+        "drift_series": lambda: "computing drift fields",
         "evaluate": lambda: "evaluating the bound",
     }.get(cmd.kind, lambda: cmd.kind)()
 
@@ -89,6 +90,8 @@ def _train(state: EngineState, cmd: m.Train):
         state.model_id += 1
         state.path = ""
         yield state.model_changed()
+        if cmd.show is not None:
+            yield _forward(state, cmd.show, seed=0)
     model = state.require_model()
     cfg = cmd.config
     cfg.device = str(state.device)
@@ -124,25 +127,38 @@ def _sample(state: EngineState, cmd: m.Sample):
     yield m.Trajectory(model_id=state.model_id, direction="reverse", x=x, x0_pred=x0)
 
 
-def _diffuse(state: EngineState, cmd: m.Diffuse):
+def _forward(state: EngineState, raw: np.ndarray, seed: int) -> m.Trajectory:
     model = state.require_model()
-    x = forward_trajectory(model.diffusion, model.standardise(cmd.data), seed=cmd.seed)
-    yield m.Trajectory(model_id=state.model_id, direction="forward", x=x)
+    x = forward_trajectory(model.diffusion, model.standardise(raw), seed=seed)
+    return m.Trajectory(model_id=state.model_id, direction="forward", x=x)
+
+
+def _diffuse(state: EngineState, cmd: m.Diffuse):
+    yield _forward(state, cmd.data, cmd.seed)
 
 
 @torch.no_grad()
-def _drift(state: EngineState, cmd: m.Drift):
+def _drift_at(state: EngineState, t: int, points: np.ndarray, tag: str = "") -> m.DriftField:
     model = state.require_model()
-    t = int(np.clip(cmd.t, 1, model.T))
-    x = torch.as_tensor(np.asarray(cmd.points, np.float32), device=state.device)
+    t = int(np.clip(t, 1, model.T))
+    x = torch.as_tensor(np.asarray(points, np.float32), device=state.device)
     diff = model.diffusion
     c = diff.coefs(state.device, torch.float32)
     if t >= 2:
         mean, var, _ = diff.p_mean_var(model.net, x, torch.full((len(x),), t, device=state.device), c)
     else:
         mean, var = diff.decoder_mean_var(x, c)
-    yield m.DriftField(model_id=state.model_id, t=t, points=np.array(cmd.points, np.float32),
-                       mean=mean.cpu().numpy().copy(), var=var.cpu().numpy().copy())
+    return m.DriftField(model_id=state.model_id, t=t, points=np.array(points, np.float32),
+                        mean=mean.cpu().numpy().copy(), var=var.cpu().numpy().copy(), tag=tag)
+
+
+def _drift(state: EngineState, cmd: m.Drift):
+    yield _drift_at(state, cmd.t, cmd.points)
+
+
+def _drift_series(state: EngineState, cmd: m.DriftSeries):
+    for t in cmd.ts:
+        yield _drift_at(state, t, cmd.points, cmd.tag)
 
 
 def _evaluate(state: EngineState, cmd: m.Evaluate):
@@ -152,4 +168,4 @@ def _evaluate(state: EngineState, cmd: m.Evaluate):
 
 
 HANDLERS = {m.LoadModel: _load, m.SaveModel: _save, m.Train: _train, m.Sample: _sample,
-            m.Diffuse: _diffuse, m.Drift: _drift, m.Evaluate: _evaluate}
+            m.Diffuse: _diffuse, m.Drift: _drift, m.DriftSeries: _drift_series, m.Evaluate: _evaluate}

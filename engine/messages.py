@@ -39,6 +39,7 @@ class Train(Command):
     model_config: ModelConfig | None = None
     refresh_seconds: float = 3.0   # how often to send fresh reverse samples while training
     refresh_n: int = 2000
+    show: np.ndarray | None = None  # raw points to diffuse once a new model exists (forward view)
     kind = "train"
 
 
@@ -66,6 +67,17 @@ class Drift(Command):
     t: int
     points: np.ndarray
     kind = "drift"
+    preempt = True
+
+
+@dataclass
+class DriftSeries(Command):
+    """The drift at several steps at once (one DriftField per step, all with `tag`), so a
+    figure can ask for them together without one request replacing another."""
+    ts: list
+    points: np.ndarray
+    tag: str = "series"
+    kind = "drift_series"
     preempt = True
 
 
@@ -165,6 +177,7 @@ class DriftField(Event):
     points: np.ndarray | None = None
     mean: np.ndarray | None = None
     var: np.ndarray | None = None
+    tag: str = ""       # "" for a Drift request; the DriftSeries tag otherwise
 
 
 @dataclass

@@ -14,11 +14,12 @@ from torch import nn
 KINDS = ("snr", "linear", "cosine", "paper")
 
 
-def make_betas(kind: str, T: int, beta1: float = 1e-4, beta_max: float = 1.0) -> np.ndarray:
+def make_betas(kind: str, T: int, beta1: float = 1e-4, beta_max: float = 1.0,
+               snr_end: float = 1e-4) -> np.ndarray:
     """β_1..β_T (length T, float64) for a fixed schedule.
 
-    snr     log-SNR falls linearly from SNR_1 = (1-β_1)/β_1 to the SNR where
-            1-ᾱ_T = 1 - 1e-4; fine steps where the data is fine, coarse where it is noise.
+    snr     log-SNR falls linearly from SNR_1 = (1-β_1)/β_1 to SNR_T = snr_end; fine
+            steps where the data is fine, coarse where it is noise.
     linear  β linear from β_1 to beta_max·(something sensible): DDPM's shape, rescaled to T.
     cosine  Nichol & Dhariwal 2021's ᾱ_t = cos²(((t/T)+s)/(1+s)·π/2), β clipped at 0.999.
     paper   Sohl-Dickstein et al. 2015: β_t = 1/(T-t+1) (erase a constant fraction of what
@@ -30,7 +31,7 @@ def make_betas(kind: str, T: int, beta1: float = 1e-4, beta_max: float = 1.0) ->
         raise ValueError(f"beta1 must lie in (0, 1), got {beta1}")
     t = np.arange(1, T + 1, dtype=np.float64)
     if kind == "snr":
-        log_snr = np.linspace(np.log((1 - beta1) / beta1), np.log(1e-4 / (1 - 1e-4)), T)
+        log_snr = np.linspace(np.log((1 - beta1) / beta1), np.log(snr_end), T)
         alpha_bar = 1.0 / (1.0 + np.exp(-log_snr))
         betas = 1.0 - alpha_bar / np.concatenate([[1.0], alpha_bar[:-1]])
     elif kind == "linear":

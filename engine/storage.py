@@ -106,9 +106,7 @@ def load_model(path: str | Path, device="cpu") -> DiffusionModel:
                 model.heldout = np.asarray(f["data/heldout"][()], dtype=np.float64)
             if "optimizer" in f:
                 model.optimizer_state = _load_optimizer(f["optimizer"])
-        except StorageError:
-            raise
-        except (KeyError, ValueError, TypeError, OSError, RuntimeError) as e:
+        except (KeyError, ValueError, TypeError, OSError, RuntimeError) as e:  # StorageError too
             msg = str(e).splitlines()[0] if str(e) else type(e).__name__
             raise StorageError(f"{name} is damaged or incomplete: {msg}") from None
     if model.data_mean.shape != model.data_std.shape or not (model.data_std > 0).all():

@@ -12,15 +12,23 @@ class VectorNet(nn.Module):
     """x_t (B, d), t (B,) -> (z_mu, z_sigma), each (B, d).
 
     As in the paper the trunk sees only x_t; time enters through the temporal readout.
+    `fourier=F` adds sin/cos of each coordinate at F frequencies, geometric from 1 to
+    `max_freq`: an MLP alone is slow to learn the sharp features of thin data (spectral
+    bias), and the final steps must place points to within the data's own noise.
     `time_input=True` also feeds a sinusoidal embedding of t to the trunk.
     """
 
     def __init__(self, dims: int, T: int, hidden: int = 128, layers: int = 3, J: int = 16,
-                 time_input: bool = False):
+                 time_input: bool = False, fourier: int = 0, max_freq: float = 128.0):
         super().__init__()
         self.dims, self.J, self.time_input = dims, J, time_input
         self.basis = TemporalBasis(T, J)
-        width_in = dims + (16 if time_input else 0)
+        if fourier:
+            self.register_buffer("xfreqs", torch.logspace(0, torch.log10(torch.tensor(max_freq)), fourier),
+                                 persistent=False)
+        else:
+            self.xfreqs = None
+        width_in = dims * (1 + 2 * fourier) + (16 if time_input else 0)
         blocks: list[nn.Module] = []
         for i in range(layers):
             blocks += [nn.Linear(width_in if i == 0 else hidden, hidden), nn.LeakyReLU(0.05)]
@@ -35,9 +43,12 @@ class VectorNet(nn.Module):
 
     def forward(self, x: torch.Tensor, t: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         h = x
+        if self.xfreqs is not None:
+            a = (x[:, :, None] * self.xfreqs).flatten(1)
+            h = torch.cat([x, a.sin(), a.cos()], 1)
         if self.time_input:
             a = t.to(x.dtype)[:, None] * self.freqs[None, :]
-            h = torch.cat([x, a.sin(), a.cos()], 1)
+            h = torch.cat([h, a.sin(), a.cos()], 1)
         coeffs = self.head(self.trunk(h)).view(-1, self.J, 2, self.dims)
         out = self.basis.readout(coeffs, t)
         return out[:, 0], out[:, 1]

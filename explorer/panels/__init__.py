@@ -1,0 +1,1 @@
+"""Control panels (docks): data, schedule, training."""

@@ -1,0 +1,97 @@
+"""Training controls and live plots. Start makes a new model (T and schedule from the
+schedule panel, the current data); Pause cancels the job but the model keeps its optimiser
+state; Resume trains it on; Stop ends the run. The window turns requests into commands."""
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel, QPushButton, QSpinBox,
+                               QVBoxLayout, QWidget)
+
+from engine.training import TrainConfig
+
+from ..views.training_plots import TrainingPlots
+
+
+class TrainingPanel(QWidget):
+    startRequested = Signal()
+    pauseRequested = Signal()
+    resumeRequested = Signal()
+    stopRequested = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.steps = QSpinBox()
+        self.steps.setRange(10, 1_000_000)
+        self.steps.setSingleStep(500)
+        self.steps.setValue(3000)
+        self.lr = QDoubleSpinBox()
+        self.lr.setDecimals(5)
+        self.lr.setRange(1e-5, 1.0)
+        self.lr.setSingleStep(5e-4)
+        self.lr.setValue(3e-3)
+        self.batch = QSpinBox()
+        self.batch.setRange(8, 65536)
+        self.batch.setValue(512)
+        self.seed = QSpinBox()
+        self.seed.setRange(0, 2**31 - 1)
+        self.hidden = QSpinBox()
+        self.hidden.setRange(8, 1024)
+        self.hidden.setValue(128)
+        self.hidden.setToolTip("hidden units per layer of the reverse network (new models)")
+        self.device = QLabel("device: –")
+        self.progress = QLabel("idle")
+        self.progress.setWordWrap(True)
+        self.progress.setStyleSheet("color: #aab0bb;")
+        self.start = QPushButton("▶ Start new")
+        self.pause = QPushButton("⏸ Pause")
+        self.resume = QPushButton("⏵ Resume")
+        self.stop = QPushButton("⏹ Stop")
+        self.start.setToolTip("train a new model on the current data, T and schedule")
+        self.resume.setToolTip("train the current model further (keeps its optimiser state)")
+        form = QFormLayout()
+        form.addRow("steps", self.steps)
+        form.addRow("learning rate", self.lr)
+        form.addRow("batch", self.batch)
+        form.addRow("seed", self.seed)
+        form.addRow("hidden units", self.hidden)
+        row = QHBoxLayout()
+        for b in (self.start, self.pause, self.resume, self.stop):
+            row.addWidget(b)
+        self.plots = TrainingPlots()
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addLayout(row)
+        lay.addWidget(self.device)
+        lay.addWidget(self.progress)
+        lay.addWidget(self.plots, 1)
+        self.start.clicked.connect(self.startRequested)
+        self.pause.clicked.connect(self.pauseRequested)
+        self.resume.clicked.connect(self.resumeRequested)
+        self.stop.clicked.connect(self.stopRequested)
+        self.remaining = 0          # steps left of a paused run
+        self.set_mode("idle", has_model=False)
+
+    def train_config(self, steps: int | None = None) -> TrainConfig:
+        n = steps or self.steps.value()
+        # Evaluate the bound ~12 times a run: enough points for the curve, cheap on a CPU.
+        return TrainConfig(steps=n, batch=self.batch.value(), lr=self.lr.value(), seed=self.seed.value(),
+                           eval_every=max(n // 12, 10), eval_points=2000, report_every=10)
+
+    def set_mode(self, mode: str, has_model: bool = True) -> None:
+        """idle | training | paused: which buttons make sense now."""
+        self.mode = mode
+        self.start.setEnabled(mode != "training")
+        self.pause.setEnabled(mode == "training")
+        self.resume.setEnabled(has_model and mode != "training")
+        self.stop.setEnabled(mode in ("training", "paused"))
+        self.resume.setText("⏵ Resume" if mode == "paused" else "⏵ Train more")
+
+    def set_device(self, device: str) -> None:
+        self.device.setText(f"device: <b>{device}</b>")
+
+    def show_progress(self, ev) -> None:
+        text = f"step {ev.step:,} / {ev.total:,} · loss {ev.loss:.3f} · {ev.elapsed:.0f} s"
+        if self.plots.bound_y:
+            text += f" · K = {self.plots.bound_y[-1]:.3f} bits"
+        self.progress.setText(text)
+        self.remaining = max(ev.total - ev.step, 0)

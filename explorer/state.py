@@ -1,0 +1,121 @@
+"""Plain-Python app state (no Qt): the model's schedule, the current data set, the two
+trajectories, the current step t and the selection. Widgets hold none of this, so it can be
+tested headless and every view redraws from one place."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass
+class ModelInfo:
+    model_id: int = 0
+    description: str = ""
+    config: dict = field(default_factory=dict)
+    beta: np.ndarray | None = None         # index t = 0..T
+    alpha_bar: np.ndarray | None = None
+    snr: np.ndarray | None = None
+    data_mean: np.ndarray | None = None
+    data_std: np.ndarray | None = None
+    path: str = ""
+    device: str = "cpu"
+
+    @property
+    def T(self) -> int:
+        return 0 if self.beta is None else len(self.beta) - 1
+
+
+@dataclass
+class DataSet:
+    name: str = "swissroll"
+    points: np.ndarray | None = None        # raw units, (n, 2)
+    noise: float = 0.05
+    n: int = 2000
+
+
+class AppState:
+    def __init__(self):
+        self.model = ModelInfo()
+        self.data = DataSet()
+        self.forward: np.ndarray | None = None   # (T+1, n, 2) standardised, index t
+        self.reverse: np.ndarray | None = None
+        self.t = 0
+        # Indices into forward[...] / reverse[...] whose paths are drawn.
+        self.selection: dict[str, np.ndarray] = {"forward": np.zeros(0, int), "reverse": np.zeros(0, int)}
+
+    # ---- model and trajectories -----------------------------------------------------
+    @property
+    def has_model(self) -> bool:
+        return self.model.beta is not None
+
+    @property
+    def T(self) -> int:
+        return self.model.T
+
+    def set_model(self, info: ModelInfo) -> bool:
+        """Adopt a model; True when it is a different model (old trajectories are dropped)."""
+        new = info.model_id != self.model.model_id or info.T != self.model.T
+        self.model = info
+        if new:
+            self.forward = self.reverse = None
+            self.clear_selection()
+        self.t = int(np.clip(self.t, 0, self.T))
+        return new
+
+    def set_trajectory(self, direction: str, x: np.ndarray, model_id: int) -> bool:
+        """Keep a trajectory if it belongs to the current model and matches its T."""
+        if model_id != self.model.model_id or x is None or x.ndim != 3 or len(x) != self.T + 1:
+            return False
+        old = getattr(self, direction)
+        setattr(self, direction, x)
+        if old is None or old.shape[1] != x.shape[1]:
+            self.selection[direction] = np.zeros(0, int)
+        return True
+
+    def frame(self, direction: str, t: int | None = None) -> np.ndarray | None:
+        x = getattr(self, direction)
+        return None if x is None else x[self.t if t is None else t]
+
+    def set_t(self, t: int) -> int:
+        self.t = int(np.clip(t, 0, max(self.T, 0)))
+        return self.t
+
+    # ---- selection ------------------------------------------------------------------
+    def select(self, direction: str, idx, add: bool = False) -> None:
+        idx = np.asarray(idx, int).ravel()
+        if add:
+            idx = np.union1d(self.selection[direction], idx)
+        self.selection[direction] = np.unique(idx)
+
+    def clear_selection(self) -> None:
+        self.selection = {"forward": np.zeros(0, int), "reverse": np.zeros(0, int)}
+
+    def paths(self, direction: str) -> np.ndarray | None:
+        """(T+1, k, 2) paths of the selected points, or None."""
+        x, idx = getattr(self, direction), self.selection[direction]
+        if x is None or len(idx) == 0:
+            return None
+        return x[:, idx[idx < x.shape[1]]]
+
+    # ---- what the slider says -------------------------------------------------------
+    def step_numbers(self, t: int | None = None) -> tuple[float, float, float]:
+        t = self.t if t is None else t
+        m = self.model
+        return float(m.beta[t]), float(m.alpha_bar[t]), float(m.snr[t])
+
+    def step_text(self, t: int | None = None) -> str:
+        """Rich text for the slider: t, β_t, ᾱ_t, SNR_t and the step's equation."""
+        if not self.has_model:
+            return "no model"
+        t = self.t if t is None else t
+        b, ab, snr = self.step_numbers(t)
+        nums = (f"<b>t = {t}</b> / {self.T} &nbsp; β<sub>t</sub> = {b:.3g} &nbsp; "
+                f"ᾱ<sub>t</sub> = {ab:.3g} &nbsp; SNR<sub>t</sub> = {snr:.3g}")
+        if t == 0:
+            eq = "x<sub>0</sub> ~ data &nbsp;(reverse: the model's sample)"
+        else:
+            eq = (f"q(x<sub>{t}</sub>|x<sub>{t-1}</sub>) = N(√(1−{b:.3g})·x<sub>{t-1}</sub>, {b:.3g}·I)"
+                  f" &nbsp;&nbsp; p(x<sub>{t-1}</sub>|x<sub>{t}</sub>) = N(f<sub>μ</sub>(x<sub>{t}</sub>,{t}),"
+                  f" f<sub>Σ</sub>(x<sub>{t}</sub>,{t}))")
+        return f"{nums}<br>{eq}"

@@ -1,0 +1,1 @@
+"""pyqtgraph views: the diffusion view, plots, the drawing canvas, the paper figure."""

@@ -1,0 +1,124 @@
+"""The one timestep slider both views follow, with play/pause, speed, step, loop and the
+direction of play. The label above it shows t, β_t, ᾱ_t, SNR_t and the step's equation."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QSlider, QSpinBox, QToolButton,
+                               QVBoxLayout, QWidget)
+
+MODES = ("0 → T  (diffuse)", "T → 0  (denoise)", "bounce")
+
+
+class Timeline(QWidget):
+    tChanged = Signal(int)
+    playingChanged = Signal(bool)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.label = QLabel("no model")
+        self.label.setTextFormat(Qt.RichText)
+        self.label.setStyleSheet("font-size: 12px; padding: 2px 4px;")
+        self.slider = QSlider(Qt.Horizontal)
+        self.slider.setRange(0, 0)
+        self.slider.setFocusPolicy(Qt.NoFocus)   # Left/Right belong to the window's shortcuts
+        self.slider.valueChanged.connect(self._moved)
+
+        def button(text, tip, slot):
+            b = QToolButton()
+            b.setText(text)
+            b.setToolTip(tip)
+            b.setFocusPolicy(Qt.NoFocus)
+            b.clicked.connect(slot)
+            return b
+        self.first = button("⏮", "t = 0 (Home)", lambda: self.set_t(0))
+        self.back = button("◀", "step back (←)", lambda: self.step(-1))
+        self.play_button = button("▶", "play / pause (Space)", self.toggle_play)
+        self.fwd = button("▶|", "step forward (→)", lambda: self.step(1))
+        self.last = button("⏭", "t = T (End)", lambda: self.set_t(self.slider.maximum()))
+        self.speed = QSpinBox()
+        self.speed.setRange(1, 120)
+        self.speed.setValue(12)
+        self.speed.setSuffix(" steps/s")
+        self.speed.setToolTip("playback speed")
+        self.speed.valueChanged.connect(self._apply_speed)
+        self.mode = QComboBox()
+        self.mode.addItems(MODES)
+        self.mode.setCurrentIndex(2)
+        self.loop = QCheckBox("loop")
+        self.loop.setChecked(True)
+        for w in (self.speed, self.mode, self.loop):
+            w.setFocusPolicy(Qt.ClickFocus)
+
+        row = QHBoxLayout()
+        for w in (self.first, self.back, self.play_button, self.fwd, self.last):
+            row.addWidget(w)
+        row.addWidget(self.slider, 1)
+        for w in (self.speed, self.mode, self.loop):
+            row.addWidget(w)
+        col = QVBoxLayout(self)
+        col.setContentsMargins(6, 2, 6, 2)
+        col.addWidget(self.label)
+        col.addLayout(row)
+
+        self._dir = 1
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self._tick)
+        self._apply_speed()
+
+    # ---- API --------------------------------------------------------------------------
+    @property
+    def t(self) -> int:
+        return self.slider.value()
+
+    @property
+    def playing(self) -> bool:
+        return self.timer.isActive()
+
+    def set_T(self, T: int) -> None:
+        self.slider.setMaximum(max(T, 0))
+
+    def set_t(self, t: int) -> None:
+        self.slider.setValue(int(t))
+
+    def step(self, d: int) -> None:
+        self.set_t(self.t + d)
+
+    def set_text(self, html: str) -> None:
+        self.label.setText(html)
+
+    def play(self, on: bool = True) -> None:
+        if on == self.playing:
+            return
+        if on:
+            if self.slider.maximum() == 0:
+                return
+            self._dir = -1 if self.mode.currentIndex() == 1 else 1
+            self.timer.start()
+        else:
+            self.timer.stop()
+        self.play_button.setText("⏸" if on else "▶")
+        self.playingChanged.emit(on)
+
+    def toggle_play(self) -> None:
+        self.play(not self.playing)
+
+    # ---- internals ----------------------------------------------------------------------
+    def _moved(self, t: int) -> None:
+        self.tChanged.emit(t)
+
+    def _apply_speed(self) -> None:
+        self.timer.setInterval(max(1, round(1000 / self.speed.value())))
+
+    def _tick(self) -> None:
+        T, t, mode = self.slider.maximum(), self.t, self.mode.currentIndex()
+        nxt = t + self._dir
+        if 0 <= nxt <= T:
+            self.set_t(nxt)
+            return
+        if not self.loop.isChecked():
+            self.play(False)
+        elif mode == 2:            # bounce: turn round at either end
+            self._dir = -self._dir
+            self.set_t(t + self._dir)
+        else:                       # wrap round to the start
+            self.set_t(0 if self._dir > 0 else T)

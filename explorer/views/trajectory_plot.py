@@ -1,0 +1,91 @@
+"""One side of the diffusion view (forward or reverse): the points at step t as one
+ScatterPlotItem (pxMode, a single brush: fast at 100k points), with overlays for selected
+paths, the drift field, covariance ellipses and a density map."""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt
+
+from .. import geometry, theme
+from .select_viewbox import SelectViewBox
+
+E = geometry.VIEW_RANGE
+
+
+class TrajectoryPlot:
+    def __init__(self, layout: pg.GraphicsLayout, row: int, col: int, title: str, colour: str):
+        self.vb = SelectViewBox(lockAspect=True)
+        self.plot = layout.addPlot(row=row, col=col, viewBox=self.vb)
+        theme.plot_style(self.plot, title)
+        self.plot.setRange(xRange=(-E, E), yRange=(-E, E), padding=0.02)
+        self.colour = colour
+        self.heat = pg.ImageItem()
+        self.heat.setLookupTable(pg.colormap.get("inferno").getLookupTable(nPts=256))
+        self.heat.setRect(QRectF(-E, -E, 2 * E, 2 * E))
+        self.heat.setZValue(-10)
+        self.heat.setVisible(False)
+        self.scatter = pg.ScatterPlotItem(size=3, pen=None, brush=pg.mkBrush(colour), pxMode=True,
+                                          hoverable=False, antialias=False)
+        self.paths = pg.PlotDataItem(pen=pg.mkPen(theme.SELECT, width=1.2), connect="finite")
+        self.paths.setZValue(5)
+        self.chosen = pg.ScatterPlotItem(size=8, pen=pg.mkPen("w", width=1), brush=pg.mkBrush(theme.SELECT),
+                                         pxMode=True, hoverable=False)
+        self.chosen.setZValue(6)
+        self.drift = pg.PlotDataItem(pen=pg.mkPen(theme.DRIFT, width=1), connect="pairs")
+        self.drift.setZValue(7)
+        self.ellipses = pg.PlotDataItem(pen=pg.mkPen(theme.ACCENT, width=1.5), connect="finite")
+        self.ellipses.setZValue(8)
+        for item in (self.heat, self.scatter, self.paths, self.chosen, self.drift, self.ellipses):
+            self.plot.addItem(item, ignoreBounds=True)
+        self.empty = pg.TextItem("", color=theme.MUTED, anchor=(0.5, 0.5))
+        self.empty.setPos(0, 0)
+        self.plot.addItem(self.empty, ignoreBounds=True)
+
+    # ---- drawing --------------------------------------------------------------------
+    def show_points(self, pts: np.ndarray | None, message: str = "") -> None:
+        if pts is None:
+            self.scatter.clear()
+            self.empty.setText(message)
+            return
+        self.empty.setText("")
+        self.scatter.setData(x=pts[:, 0], y=pts[:, 1])
+
+    def show_paths(self, paths: np.ndarray | None, t: int) -> None:
+        x, y = geometry.paths_xy(paths)
+        self.paths.setData(x, y)
+        if paths is None:
+            self.chosen.clear()
+        else:
+            self.chosen.setData(x=paths[t, :, 0], y=paths[t, :, 1])
+
+    def show_density(self, pts: np.ndarray | None, on: bool) -> None:
+        self.heat.setVisible(on and pts is not None)
+        self.scatter.setOpacity(0.35 if on else 1.0)
+        if on and pts is not None:
+            self.heat.setImage(np.sqrt(geometry.density(pts)), levels=(0, 1), autoLevels=False)
+
+    def show_drift(self, start: np.ndarray | None, vec: np.ndarray | None, max_len: float = 0.3) -> None:
+        if start is None or len(start) == 0:
+            self.drift.setData([], [])
+            return
+        x, y = geometry.arrow_segments(start, vec, max_len)
+        self.drift.setData(x, y)
+
+    def show_ellipses(self, centres: np.ndarray | None, std: np.ndarray | None) -> None:
+        if centres is None or len(centres) == 0:
+            self.ellipses.setData([], [])
+            return
+        x, y = geometry.ellipses(centres, std)
+        self.ellipses.setData(x, y)
+
+    def clear_overlays(self) -> None:
+        self.show_paths(None, 0)
+        self.show_drift(None, None)
+        self.show_ellipses(None, None)
+
+
+def make_plot_cursor(vb: SelectViewBox, lasso: bool) -> None:
+    vb.lasso_mode = lasso
+    for view in vb.scene().views() if vb.scene() else []:
+        view.viewport().setCursor(Qt.CrossCursor if lasso else Qt.ArrowCursor)

@@ -1,0 +1,94 @@
+"""The engine thread: one job at a time, newest wins, cooperative cancel, errors become
+events and the worker keeps serving."""
+import queue
+import time
+
+import numpy as np
+
+from engine import messages as m
+from engine.datasets import make_points
+from engine.model import ModelConfig
+from engine.training import TrainConfig
+from engine.worker import EngineWorker
+
+
+def drain_until(worker, pred, timeout=60.0):
+    seen, end = [], time.monotonic() + timeout
+    while time.monotonic() < end:
+        try:
+            ev = worker.events.get(timeout=0.05)
+        except queue.Empty:
+            continue
+        seen.append(ev)
+        if pred(ev):
+            return seen
+    raise AssertionError(f"timed out; saw {[type(e).__name__ for e in seen][-10:]}")
+
+
+def test_errors_become_events_and_the_worker_carries_on(tmp_path, tiny_model_path):
+    w = EngineWorker(device="cpu")
+    try:
+        (tmp_path / "junk.h5").write_bytes(b"junk")
+        w.submit(m.LoadModel(str(tmp_path / "junk.h5")))
+        seen = drain_until(w, lambda e: isinstance(e, (m.JobFailed, m.JobFinished)))
+        assert isinstance(seen[-1], m.JobFailed) and "junk.h5" in seen[-1].message
+        w.submit(m.Sample(n=10))   # no model yet: a clear error, not a crash
+        seen = drain_until(w, lambda e: isinstance(e, (m.JobFailed, m.JobFinished)))
+        assert isinstance(seen[-1], m.JobFailed) and "no model" in seen[-1].message
+        w.submit(m.LoadModel(str(tiny_model_path)))
+        seen = drain_until(w, lambda e: isinstance(e, m.JobFinished))
+        assert any(isinstance(e, m.ModelChanged) for e in seen)
+        w.submit(m.Sample(n=64, seed=1))
+        seen = drain_until(w, lambda e: isinstance(e, m.Trajectory))
+        traj = seen[-1]
+        assert traj.x.shape == (11, 64, 2) and traj.direction == "reverse"
+        assert sum(isinstance(e, m.SampleStep) for e in seen) == 11
+    finally:
+        assert w.shutdown(2.0)
+
+
+def test_training_cancels_quickly_and_newest_request_wins(tiny_model_path):
+    w = EngineWorker(device="cpu")
+    data = make_points("swissroll", n=3000, seed=0)
+    try:
+        cfg = ModelConfig(T=10, net={"kind": "mlp", "hidden": 32, "layers": 2, "J": 4})
+        w.submit(m.Train(data.train, data.heldout, TrainConfig(steps=100000, batch=64, eval_every=500),
+                         model_config=cfg))
+        drain_until(w, lambda e: isinstance(e, m.TrainProgress))
+        # Three samples queued behind training: only the newest may run.
+        for n in (5, 6, 7):
+            w.submit(m.Sample(n=n))
+        t0 = time.monotonic()
+        w.submit(m.Cancel("train"))
+        seen = drain_until(w, lambda e: isinstance(e, m.JobFinished) and e.kind == "train")
+        assert seen[-1].cancelled and time.monotonic() - t0 < 2.0
+        seen = drain_until(w, lambda e: isinstance(e, m.Trajectory))
+        assert seen[-1].x.shape[1] == 7
+        assert not any(isinstance(e, m.JobStarted) and e.kind == "sample" for e in seen[:-1][:-12])
+    finally:
+        assert w.shutdown(2.0)
+
+
+def test_shutdown_mid_training_is_prompt():
+    w = EngineWorker(device="cpu")
+    data = make_points("moons", n=2000, seed=0)
+    w.submit(m.Train(data.train, data.heldout, TrainConfig(steps=100000, batch=64),
+                     model_config=ModelConfig(T=10, net={"kind": "mlp", "hidden": 32, "layers": 2, "J": 4})))
+    drain_until(w, lambda e: isinstance(e, m.TrainProgress))
+    t0 = time.monotonic()
+    assert w.shutdown(2.0)
+    assert time.monotonic() - t0 < 2.0
+
+
+def test_events_carry_private_copies(tiny_model_path):
+    w = EngineWorker(device="cpu")
+    try:
+        w.submit(m.LoadModel(str(tiny_model_path)))
+        drain_until(w, lambda e: isinstance(e, m.JobFinished))
+        pts = np.zeros((4, 2), np.float32)
+        w.submit(m.Drift(t=5, points=pts))
+        ev = drain_until(w, lambda e: isinstance(e, m.DriftField))[-1]
+        pts[:] = 9
+        assert (ev.points == 0).all() and ev.mean.shape == (4, 2) and (ev.var > 0).all()
+    finally:
+        w.shutdown(2.0)
