@@ -21,10 +21,10 @@ class ModelConfig:
     shape: tuple = (2,)
     T: int = 40
     schedule: str = "snr"
-    beta1: float = 1e-5
+    beta1: float = 3e-6
     trainable_schedule: bool = False
     parameterisation: str = "eps"
-    net: dict = field(default_factory=lambda: {"kind": "mlp", "hidden": 128, "layers": 3, "J": 16})
+    net: dict = field(default_factory=lambda: {"kind": "mlp", "hidden": 64, "layers": 3, "J": 16})
 
     def validate(self) -> "ModelConfig":
         self.shape = tuple(int(s) for s in self.shape)

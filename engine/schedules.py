@@ -15,7 +15,7 @@ KINDS = ("snr", "linear", "cosine", "paper")
 
 
 def make_betas(kind: str, T: int, beta1: float = 1e-4, beta_max: float = 1.0,
-               snr_end: float = 1e-4) -> np.ndarray:
+               snr_end: float = 0.03) -> np.ndarray:
     """β_1..β_T (length T, float64) for a fixed schedule.
 
     snr     log-SNR falls linearly from SNR_1 = (1-β_1)/β_1 to SNR_T = snr_end; fine

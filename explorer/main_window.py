@@ -129,8 +129,7 @@ class MainWindow(QMainWindow):
         c.jobStarted.connect(lambda ev: self.set_engine_text(f"{ev.text}…"))
         c.jobFinished.connect(self.on_finished)
         c.jobFailed.connect(lambda ev: self.show_error(f"{ev.kind} failed: {ev.message}"))
-        c.boundResult.connect(lambda ev: self.statusBar().showMessage(
-            f"bound K = {ev.report.get('K_bits', float('nan')):.3f} {ev.report.get('unit', 'bits')}", 8000))
+        c.boundResult.connect(self.on_bound)
         self.timeline.tChanged.connect(self._moved)
         self.view.selectionRequested.connect(self.on_select)
         self.data_panel.dataChanged.connect(self.on_data)
@@ -173,6 +172,8 @@ class MainWindow(QMainWindow):
             self._adopt_data()
             self.request_forward()
             self.request_reverse()
+            if self.state.data.points is not None:   # fills the per-step KL bars
+                self.client.submit(m.Evaluate(data=self.state.data.points[:2000], seed=0))
         self.view.clear_drift()
         self._moved(self.timeline.t)
 
@@ -195,6 +196,16 @@ class MainWindow(QMainWindow):
             return
         if self._drift_request and self._drift_request[0] == ev.t:
             self.view.set_drift(ev.t, ev.points, ev.mean, ev.var, self._drift_request[1])
+
+    def on_bound(self, ev: m.BoundResult) -> None:
+        if ev.model_id != self.state.model.model_id:
+            return
+        r = ev.report
+        if r.get("per_step_kl_bits"):
+            self.training_panel.plots.set_kl(r["per_step_kl_bits"])
+        self.training_panel.progress.setText(
+            f"K = {r.get('K_bits', float('nan')):.3f} {r.get('unit', 'bits')} "
+            f"(K − L_null = {r.get('K_minus_Lnull_bits', float('nan')):.3f}) on the current data")
 
     def on_finished(self, ev: m.JobFinished) -> None:
         idle = not self.client.running

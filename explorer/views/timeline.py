@@ -3,8 +3,8 @@ direction of play. The label above it shows t, β_t, ᾱ_t, SNR_t and the step's
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QSlider, QSpinBox, QToolButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QSlider, QSpinBox, QStyle,
+                               QToolButton, QVBoxLayout, QWidget)
 
 MODES = ("0 → T  (diffuse)", "T → 0  (denoise)", "bounce")
 
@@ -23,18 +23,20 @@ class Timeline(QWidget):
         self.slider.setFocusPolicy(Qt.NoFocus)   # Left/Right belong to the window's shortcuts
         self.slider.valueChanged.connect(self._moved)
 
-        def button(text, tip, slot):
+        def button(icon, tip, slot):
             b = QToolButton()
-            b.setText(text)
+            b.setIcon(self.style().standardIcon(icon))
+            b.setAutoRaise(True)
             b.setToolTip(tip)
             b.setFocusPolicy(Qt.NoFocus)
             b.clicked.connect(slot)
             return b
-        self.first = button("⏮", "t = 0 (Home)", lambda: self.set_t(0))
-        self.back = button("◀", "step back (←)", lambda: self.step(-1))
-        self.play_button = button("▶", "play / pause (Space)", self.toggle_play)
-        self.fwd = button("▶|", "step forward (→)", lambda: self.step(1))
-        self.last = button("⏭", "t = T (End)", lambda: self.set_t(self.slider.maximum()))
+        S = QStyle.StandardPixmap
+        self.first = button(S.SP_MediaSkipBackward, "t = 0 (Home)", lambda: self.set_t(0))
+        self.back = button(S.SP_MediaSeekBackward, "step back (←)", lambda: self.step(-1))
+        self.play_button = button(S.SP_MediaPlay, "play / pause (Space)", self.toggle_play)
+        self.fwd = button(S.SP_MediaSeekForward, "step forward (→)", lambda: self.step(1))
+        self.last = button(S.SP_MediaSkipForward, "t = T (End)", lambda: self.set_t(self.slider.maximum()))
         self.speed = QSpinBox()
         self.speed.setRange(1, 120)
         self.speed.setValue(12)
@@ -49,15 +51,18 @@ class Timeline(QWidget):
         for w in (self.speed, self.mode, self.loop):
             w.setFocusPolicy(Qt.ClickFocus)
 
+        top = QHBoxLayout()
+        top.addWidget(self.label, 1)
+        for w in (self.speed, self.mode, self.loop):
+            top.addWidget(w)
         row = QHBoxLayout()
         for w in (self.first, self.back, self.play_button, self.fwd, self.last):
             row.addWidget(w)
         row.addWidget(self.slider, 1)
-        for w in (self.speed, self.mode, self.loop):
-            row.addWidget(w)
         col = QVBoxLayout(self)
-        col.setContentsMargins(6, 2, 6, 2)
-        col.addWidget(self.label)
+        col.setContentsMargins(6, 2, 6, 4)
+        col.setSpacing(2)
+        col.addLayout(top)
         col.addLayout(row)
 
         self._dir = 1
@@ -96,7 +101,8 @@ class Timeline(QWidget):
             self.timer.start()
         else:
             self.timer.stop()
-        self.play_button.setText("⏸" if on else "▶")
+        icon = QStyle.StandardPixmap.SP_MediaPause if on else QStyle.StandardPixmap.SP_MediaPlay
+        self.play_button.setIcon(self.style().standardIcon(icon))
         self.playingChanged.emit(on)
 
     def toggle_play(self) -> None:

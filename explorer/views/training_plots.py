@@ -15,7 +15,8 @@ class TrainingPlots(pg.GraphicsLayoutWidget):
         self.bound_plot = theme.plot_style(self.addPlot(row=1, col=0), "held-out bound K", y="bits/point")
         self.kl_plot = theme.plot_style(self.addPlot(row=2, col=0), "per-step KL", x="t", y="bits")
         self.bound_plot.setXLink(self.loss_plot)
-        self.loss_curve = self.loss_plot.plot(pen=pg.mkPen(theme.FORWARD, width=1.5))
+        self.loss_curve = self.loss_plot.plot(pen=pg.mkPen(theme.FORWARD, width=1.5), symbol="o", symbolSize=3,
+                                              symbolBrush=theme.FORWARD, symbolPen=None)
         self.bound_curve = self.bound_plot.plot(pen=pg.mkPen(theme.REVERSE, width=1.5), symbol="o", symbolSize=5,
                                                 symbolBrush=theme.REVERSE, symbolPen=None)
         self.bars = pg.BarGraphItem(x=[], height=[], width=0.8, brush=theme.ACCENT, pen=None)
@@ -55,5 +56,7 @@ class TrainingPlots(pg.GraphicsLayoutWidget):
         self.kl_plot.setXRange(0.4, len(kl) + 0.6, padding=0)
 
     def _draw(self) -> None:
+        # Dots help while there are few points (a loaded model's history); lines after.
+        self.loss_curve.setSymbol("o" if len(self.loss_x) < 30 else None)
         self.loss_curve.setData(self.loss_x, self.loss_y)
         self.bound_curve.setData(self.bound_x, self.bound_y)
