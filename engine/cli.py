@@ -40,9 +40,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
 
     t = sub.add_parser("train", help="train a model and save it to HDF5")
-    t.add_argument("--data", required=True, help="swissroll|moons|eightgaussians|checkerboard|circles|FILE.csv|FILE.npy")
+    t.add_argument("--data", required=True, help="swissroll|moons|eightgaussians|checkerboard|circles|FILE.csv|FILE.npy; "
+                   "images: digits|deadleaves|texture|patches|folder:PATH")
     t.add_argument("--noise", type=float, default=0.05, help="noise std of built-in 2-D sets, raw units")
-    t.add_argument("--n", type=int, default=50000, help="training points to generate")
+    t.add_argument("--n", type=int, default=50000, help="training points to generate (images: patches, at most 20000)")
+    t.add_argument("--size", type=int, default=None, help="image sets: patch size in pixels (default 16)")
     t.add_argument("--T", type=int, default=None, help="diffusion steps (default 40)")
     t.add_argument("--schedule", default=None, help="snr|linear|cosine|paper")
     t.add_argument("--beta1", type=float, default=None, help="the first step's β (kept fixed)")
@@ -58,14 +60,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     e = sub.add_parser("eval", help="held-out bound over all t, in bits")
     e.add_argument("--model", required=True)
-    e.add_argument("--n", type=int, default=20000)
+    e.add_argument("--n", type=int, default=None, help="held-out points (default 20000; image models: 500 images)")
     e.add_argument("--seed", type=int, default=0)
     e.add_argument("--device", default="auto")
     e.add_argument("--json", action="store_true", help="print one JSON object")
+    e.add_argument("--ais-k", type=int, default=100, help="AIS forward trajectories per point (0: skip AIS)")
+    e.add_argument("--ais-points", type=int, default=1000, help="held-out points for the AIS estimate")
 
     s = sub.add_parser("sample", help="sample whole reverse trajectories")
     s.add_argument("--model", required=True)
-    s.add_argument("--n", type=int, default=10000)
+    s.add_argument("--n", type=int, default=None, help="trajectories (default 10000; image models: 16)")
     s.add_argument("--seed", type=int, default=0)
     s.add_argument("--device", default="auto")
     s.add_argument("--out", required=True)
@@ -83,6 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     from .presets import register_pretrain
     register_pretrain(sub)
+    from .commands_images import register as register_images
+    register_images(sub)   # inpaint, denoise
     return p
 
 

@@ -11,7 +11,9 @@ import torch
 
 from . import presets
 from .cli import UsageError, _check_out, print_json
+from .commands_images import SAMPLE_N, cmd_denoise, cmd_inpaint, eval_images, is_image_model, train_images  # noqa: F401
 from .datasets import POINT_SETS, make_points
+from .images import is_image_data
 from .devices import pick_device
 from .likelihood import evaluate_bound
 from .model import DiffusionModel
@@ -32,6 +34,8 @@ def cmd_train(args) -> int:
     _check_out(args.out)
     for k in ("n", "T", "steps", "batch", "lr", "beta1"):
         _positive(k, getattr(args, k, None))
+    if is_image_data(args.data):
+        return train_images(args)
     device = pick_device(args.device)
     if args.resume:
         model = load_model(args.resume)
@@ -62,7 +66,7 @@ def cmd_train(args) -> int:
     bar.close()
     save_model(model, args.out)
     rep = evaluate_bound(model, model.standardise(data.heldout), seed=args.seed + 1, device=device)
-    print(f"held-out bound K = {rep.K_bits:.3f} ± {rep.K_stderr_bits:.3f} bits per point "
+    print(f"held-out bound K = {rep.K_bits:.3f} ± {rep.K_stderr_bits:.3f} {rep.unit} "
           f"(K - L_null = {rep.K_minus_Lnull_bits:.3f}) on {len(data.heldout)} points; "
           f"{model.step} steps in {model.history['elapsed'][-1]:.1f} s on {device.type}; saved {args.out}")
     return 0
@@ -93,13 +97,25 @@ def cmd_eval(args) -> int:
     _positive("n", args.n)
     device = pick_device(args.device)
     model = load_model(args.model)
-    raw = heldout_for(model, args.n, args.seed)
+    if is_image_model(model):
+        return eval_images(args, model)
+    raw = heldout_for(model, args.n or 20000, args.seed)
     rep = evaluate_bound(model, model.standardise(raw), seed=args.seed, device=device)
+    out = rep.as_json()
+    if args.ais_k > 0 and len(model.shape) == 1:   # AIS for vector and binary models
+        from .ais import ais_log_likelihood
+        ll, se, _ = ais_log_likelihood(model, model.standardise(raw[: args.ais_points]), args.ais_k,
+                                       seed=args.seed, device=device)
+        out.update(ais_log_likelihood_bits=ll, ais_stderr_bits=se, ais_points=min(args.ais_points, len(raw)),
+                   ais_trajectories=args.ais_k)
     if args.json:
-        print_json(rep.as_json())
+        print_json(out)
     else:
         print(f"K = {rep.K_bits:.4f} ± {rep.K_stderr_bits:.4f} {rep.unit}; L_null = {rep.L_null_bits:.4f}; "
               f"K - L_null = {rep.K_minus_Lnull_bits:.4f}; T = {rep.T}; {len(raw)} held-out points")
+        if "ais_log_likelihood_bits" in out:
+            print(f"AIS log likelihood = {out['ais_log_likelihood_bits']:.4f} ± {out['ais_stderr_bits']:.4f} "
+                  f"{rep.unit} ({out['ais_points']} points × {args.ais_k} forward trajectories)")
     return 0
 
 
@@ -108,10 +124,11 @@ def cmd_sample(args) -> int:
     _positive("n", args.n)
     device = pick_device(args.device)
     model = load_model(args.model)
+    n = args.n or (SAMPLE_N if is_image_model(model) else 10000)
     t0 = time.perf_counter()
-    traj = sample_trajectory(model, args.n, seed=args.seed, device=device)
+    traj = sample_trajectory(model, n, seed=args.seed, device=device)
     save_trajectory(args.out, "reverse", traj, model.data_mean, model.data_std)
-    print(f"sampled {args.n} through {model.T} steps in {time.perf_counter() - t0:.2f} s; wrote {args.out}")
+    print(f"sampled {n} through {model.T} steps in {time.perf_counter() - t0:.2f} s; wrote {args.out}")
     return 0
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 POINT_SETS = ("swissroll", "moons", "eightgaussians", "checkerboard", "circles")
+BINARY_SETS = ("heartbeat", "bindigits")
 
 
 class DataError(ValueError):
@@ -47,8 +48,13 @@ def checkerboard(n, rng, noise=0.05):
     return np.stack([x, y], 1) + noise * rng.standard_normal((n, 2))
 
 
+def _heartbeat(n, rng, noise=0.0):
+    from .binomial import heartbeat
+    return heartbeat(n, rng)
+
+
 GENERATORS = {"swissroll": swissroll, "moons": moons, "eightgaussians": eightgaussians,
-              "checkerboard": checkerboard, "circles": circles}
+              "checkerboard": checkerboard, "circles": circles, "heartbeat": _heartbeat}
 
 
 def load_points_file(path: str | Path) -> np.ndarray:
@@ -98,10 +104,22 @@ class PointData:
         return tuple(self.train.shape[1:])
 
 
+def bindigits(seed: int = 0) -> "PointData":
+    """sklearn's 8×8 digits (shipped inside scikit-learn) thresholded at half intensity:
+    64-bit vectors; a fixed 10% of the 1,797 images is held out."""
+    from sklearn.datasets import load_digits
+    images = (load_digits().images.reshape(-1, 64) >= 8).astype(np.float32)
+    idx = np.random.default_rng(1234).permutation(len(images))
+    k = len(images) // 10
+    return PointData("bindigits", images[idx[k:]], images[idx[:k]], {})
+
+
 def make_points(name: str, n: int = 20000, seed: int = 0, noise: float = 0.05,
                 n_heldout: int | None = None) -> PointData:
-    """A built-in 2-D set (train and held-out drawn from independent streams), or
-    `file:PATH` / a path to a CSV/NPY, split 90/10."""
+    """A built-in vector set (train and held-out drawn from independent streams), or
+    `file:PATH` / a path to a CSV/NPY of 2-D points, split 90/10."""
+    if name == "bindigits":
+        return bindigits(seed)
     if name in GENERATORS:
         gen = GENERATORS[name]
         rng_train, rng_held = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2))

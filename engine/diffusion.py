@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import torch
 
 from .schedules import Schedule
@@ -37,6 +38,9 @@ def _at(c: torch.Tensor, t: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
 
 
 class GaussianDiffusion:
+    family = "gaussian"
+    first_learned_step = 2     # p(x_0 | x_1) is fixed (see the module docstring)
+
     def __init__(self, schedule: Schedule, parameterisation: str = "eps"):
         if parameterisation not in PARAMETERISATIONS:
             raise ValueError(f"unknown parameterisation {parameterisation!r}; "
@@ -62,6 +66,10 @@ class GaussianDiffusion:
         return self._cache[key]
 
     # ---- forward process -------------------------------------------------------------
+    def noise_like(self, x0: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
+        """The randomness q_sample consumes (standard normal here), drawn on gen's device."""
+        return torch.randn(x0.shape, generator=gen, device=gen.device, dtype=x0.dtype).to(x0.device)
+
     def q_sample(self, x0, t, noise, c=None):
         """x_t ~ q(x_t | x_0) = N(√ᾱ_t x_0, (1-ᾱ_t) I)."""
         c = c or self.coefs(x0.device, x0.dtype)
@@ -125,6 +133,12 @@ class GaussianDiffusion:
         c = c or self.coefs("cpu", torch.float64)
         ab_T, b1 = c["alpha_bar"][-1], c["beta"][1]
         return 0.5 * d * (torch.log1p(-ab_T.clamp(max=1 - 1e-12)) - torch.log(2 * math.pi * math.e * b1))
+
+    @staticmethod
+    def null_log_likelihood(x0) -> np.ndarray:
+        """log N(x; 0, I) per example, nats: the unit Gaussian the data were standardised to."""
+        x = np.asarray(x0, dtype=np.float64).reshape(len(x0), -1)
+        return -0.5 * (x.shape[1] * math.log(2 * math.pi) + (x ** 2).sum(1))
 
     def edge_and_prior(self, x0, c=None):
         """Per-example (edge, prior) corrections in nats; both ~0 for unit-variance data."""

@@ -14,8 +14,12 @@ from .models import build_net
 from .schedules import KINDS, Schedule
 
 
+FAMILIES = ("gaussian", "binomial")
+
+
 @dataclass
 class ModelConfig:
+    family: str = "gaussian"   # gaussian (continuous data) or binomial (binary data)
     data: str = "swissroll"
     data_args: dict = field(default_factory=dict)
     shape: tuple = (2,)
@@ -28,11 +32,15 @@ class ModelConfig:
 
     def validate(self) -> "ModelConfig":
         self.shape = tuple(int(s) for s in self.shape)
+        if self.family not in FAMILIES:
+            raise ValueError(f"unknown diffusion family {self.family!r}; choose from {', '.join(FAMILIES)}")
         if not 2 <= int(self.T) <= 100000:
             raise ValueError(f"T must be between 2 and 100000, got {self.T}")
         if self.schedule not in KINDS:
             raise ValueError(f"unknown schedule {self.schedule!r}; choose from {', '.join(KINDS)}")
-        if self.parameterisation not in PARAMETERISATIONS:
+        if self.family == "binomial":
+            self.schedule, self.beta1, self.trainable_schedule = "paper", 1.0 / int(self.T), False
+        if self.family == "gaussian" and self.parameterisation not in PARAMETERISATIONS:
             raise ValueError(f"unknown parameterisation {self.parameterisation!r}")
         if not 0 < float(self.beta1) < 1:
             raise ValueError(f"beta1 must lie in (0, 1), got {self.beta1}")
@@ -57,7 +65,13 @@ class DiffusionModel:
         self.config = config.validate()
         self.schedule = Schedule.create(config.schedule, config.T, config.beta1, config.trainable_schedule)
         self.net = build_net(config.net, config.shape, config.T)
-        self.diffusion = GaussianDiffusion(self.schedule, config.parameterisation)
+        if config.family == "binomial":
+            from .binomial import BinomialDiffusion
+            # Binary data are not standardised; validate() fixed the paper's schedule.
+            data_mean, data_std = np.zeros(config.shape), np.ones(config.shape)
+            self.diffusion = BinomialDiffusion(self.schedule)
+        else:
+            self.diffusion = GaussianDiffusion(self.schedule, config.parameterisation)
         self.data_mean = np.asarray(data_mean, dtype=np.float64)
         self.data_std = np.asarray(data_std, dtype=np.float64)
         self.history: dict[str, list[float]] = {"step": [], "loss": [], "bound_bits": [], "elapsed": []}
@@ -74,7 +88,8 @@ class DiffusionModel:
         return self.config.shape
 
     def device(self) -> torch.device:
-        return next(self.net.parameters()).device
+        p = next(self.net.parameters(), None)
+        return p.device if p is not None else torch.device("cpu")
 
     def to(self, device) -> "DiffusionModel":
         self.net.to(device)  # the schedule stays float64 on the CPU; coefs() moves copies

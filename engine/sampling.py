@@ -28,6 +28,11 @@ class Guide:
         """Mean of p(x_{t-1}|x_t) before drawing; p·r shifts it by Σ ∂log r/∂x."""
         return mean
 
+    def adjust_var(self, t: int, mean: torch.Tensor, var: torch.Tensor, x_t: torch.Tensor) -> torch.Tensor:
+        """Variance of p(x_{t-1}|x_t) before drawing (after adjust_mean); a Gaussian
+        likelihood (denoising) narrows it: the product of two Gaussians."""
+        return var
+
     def after_step(self, t: int, x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
         """x_t just drawn; inpainting overwrites the known pixels here."""
         return x
@@ -44,6 +49,10 @@ def sample_progressive(model, n: int, seed: int = 0, device=None, guide: Guide |
     dev = _device_of(model, device)
     model.to(dev)
     model.net.eval()
+    if model.diffusion.family == "binomial":
+        from .binomial import sample_progressive as binary_steps
+        yield from binary_steps(model, n, seed, dev)
+        return
     diff, guide = model.diffusion, guide or Guide()
     c = diff.coefs(dev, torch.float32)
     gen = torch.Generator(device="cpu").manual_seed(int(seed))
@@ -63,6 +72,7 @@ def sample_progressive(model, n: int, seed: int = 0, device=None, guide: Guide |
             mean, var = diff.decoder_mean_var(x, c)
             x0_pred = mean
         mean = guide.adjust_mean(t, mean, var, x)
+        var = guide.adjust_var(t, mean, var, x)
         x = mean + var.sqrt() * randn(shape)
         x = guide.after_step(t - 1, x, gen)
         yield Step(t - 1, x.cpu().numpy(), x0_pred.cpu().numpy())
@@ -87,6 +97,9 @@ def sample_trajectory(model, n: int, seed: int = 0, device=None) -> np.ndarray:
 @torch.no_grad()
 def forward_trajectory(diffusion, x0: np.ndarray, seed: int = 0) -> np.ndarray:
     """Iterate q(x_t | x_{t-1}) from standardised data: (T+1, n, *shape), forward[0] = x0."""
+    if diffusion.family == "binomial":
+        from .binomial import forward_trajectory as binary_forward
+        return binary_forward(diffusion, x0, seed)
     c = diffusion.coefs("cpu", torch.float64)
     gen = torch.Generator(device="cpu").manual_seed(int(seed))
     x = torch.as_tensor(np.asarray(x0), dtype=torch.float64)

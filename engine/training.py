@@ -51,11 +51,11 @@ def bound_loss(model, x0: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
     diff = model.diffusion
     c = diff.coefs(x0.device, x0.dtype)
     b, d = len(x0), x0[0].numel()
-    t = torch.randint(2, diff.T + 1, (b,), generator=gen, device=gen.device).to(x0.device)
-    noise = torch.randn(x0.shape, generator=gen, device=gen.device, dtype=x0.dtype).to(x0.device)
-    kl, _ = diff.kl_term(model.net, x0, t, noise, c)
+    first = diff.first_learned_step
+    t = torch.randint(first, diff.T + 1, (b,), generator=gen, device=gen.device).to(x0.device)
+    kl, _ = diff.kl_term(model.net, x0, t, diff.noise_like(x0, gen), c)
     edge, prior = diff.edge_and_prior(x0, c)
-    neg_k = (diff.T - 1) * kl + edge + prior
+    neg_k = (diff.T - first + 1) * kl + edge + prior
     # The entropy terms are constants unless the schedule learns; keep them for its sake.
     return (neg_k.mean() - diff.entropy_terms(d, c).to(x0.dtype)) / d
 

@@ -72,7 +72,11 @@ def nearest(points: np.ndarray, at, radius: float) -> int | None:
     return i if d[i] <= radius else None
 
 
-def density(points: np.ndarray, bins: int = 80, extent: float = VIEW_RANGE) -> np.ndarray:
-    """Normalised 2-D histogram (bins x bins, x along axis 0 as ImageItem expects)."""
+def density(points: np.ndarray, bins: int = 64, extent: float = VIEW_RANGE) -> np.ndarray:
+    """Smoothed 2-D histogram scaled to [0, 1] (bins x bins, x along axis 0 as ImageItem
+    expects). A light blur keeps a few thousand points from looking like salt."""
     h, _, _ = np.histogram2d(points[:, 0], points[:, 1], bins=bins, range=[[-extent, extent]] * 2)
-    return h / max(h.max(), 1.0)
+    k = np.array([1.0, 4.0, 6.0, 4.0, 1.0]) / 16.0
+    for axis in (0, 1):
+        h = np.apply_along_axis(lambda r: np.convolve(r, k, mode="same"), axis, h)
+    return h / max(h.max(), 1e-12)

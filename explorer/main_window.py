@@ -80,7 +80,7 @@ class MainWindow(QMainWindow):
         self.training_panel = TrainingPanel()
         self.docks = {}
         for name, widget, area in (("Data", self.data_panel, Qt.LeftDockWidgetArea),
-                                   ("Schedule", self.schedule_panel, Qt.LeftDockWidgetArea),
+                                   ("Schedule", self.schedule_panel, Qt.BottomDockWidgetArea),
                                    ("Training", self.training_panel, Qt.RightDockWidgetArea)):
             dock = QDockWidget(name, self)
             dock.setObjectName(f"dock-{name}")
@@ -89,8 +89,11 @@ class MainWindow(QMainWindow):
                              QDockWidget.DockWidgetClosable)
             self.addDockWidget(area, dock)
             self.docks[name] = dock
-        self.resizeDocks([self.docks["Data"], self.docks["Training"]], [300, 330], Qt.Horizontal)
-        self.resizeDocks([self.docks["Data"], self.docks["Schedule"]], [430, 330], Qt.Vertical)
+        # Side docks run full height; the schedule sits under the views, short and wide.
+        self.setCorner(Qt.BottomLeftCorner, Qt.LeftDockWidgetArea)
+        self.setCorner(Qt.BottomRightCorner, Qt.RightDockWidgetArea)
+        self.resizeDocks([self.docks["Data"], self.docks["Training"]], [290, 330], Qt.Horizontal)
+        self.resizeDocks([self.docks["Schedule"]], [210], Qt.Vertical)
 
         bar = QToolBar("View")
         bar.setObjectName("toolbar-view")
@@ -302,6 +305,9 @@ class MainWindow(QMainWindow):
         s.sync()
 
     def closeEvent(self, event) -> None:
+        if getattr(self, "_closed", False):
+            return super().closeEvent(event)
+        self._closed = True
         self.timeline.play(False)
         self.client.close(2.0)        # cancels training; the worker thread ends
         self._save_settings()

@@ -4,9 +4,10 @@ from __future__ import annotations
 from torch import nn
 
 from .mlp import VectorNet
+from .multiscale import MultiScaleNet
 from .temporal import TemporalBasis
 
-__all__ = ["VectorNet", "TemporalBasis", "build_net"]
+__all__ = ["VectorNet", "MultiScaleNet", "TemporalBasis", "build_net"]
 
 
 def build_net(net: dict, shape: tuple[int, ...], T: int) -> nn.Module:
@@ -16,4 +17,8 @@ def build_net(net: dict, shape: tuple[int, ...], T: int) -> nn.Module:
         if len(shape) != 1:
             raise ValueError(f"the mlp network takes vectors, not data of shape {shape}")
         return VectorNet(shape[0], T, **args)
+    if kind == "multiscale":
+        if len(shape) != 3:
+            raise ValueError(f"the multiscale network takes images (C, H, W), not data of shape {shape}")
+        return MultiScaleNet(shape, T, **args)
     raise ValueError(f"unknown network kind {kind!r}")

@@ -14,15 +14,23 @@ class VectorNet(nn.Module):
     As in the paper the trunk sees only x_t; time enters through the temporal readout,
     Σ_j g_j(t)·(W_j h + b_j). When every row has the same t (sampling), that sum is folded
     into one small head first, which makes the readout J times cheaper.
+    `time_input=True` also gives the trunk a sinusoidal embedding of t: the binary
+    heartbeat's optimal reverse step sharpens a phase posterior by a t-dependent
+    temperature, which a time-blind trunk represents only with many features.
     """
 
-    def __init__(self, dims: int, T: int, hidden: int = 64, layers: int = 3, J: int = 16):
+    def __init__(self, dims: int, T: int, hidden: int = 64, layers: int = 3, J: int = 16,
+                 time_input: bool = False):
         super().__init__()
         self.dims, self.J = dims, J
         self.basis = TemporalBasis(T, J)
+        self.time_input = time_input
+        if time_input:
+            self.register_buffer("freqs", torch.exp(torch.linspace(0.0, 5.0, 8)) / T, persistent=False)
         blocks: list[nn.Module] = []
+        width_in = dims + (16 if time_input else 0)
         for i in range(layers):
-            blocks += [nn.Linear(dims if i == 0 else hidden, hidden), nn.LeakyReLU(0.05)]
+            blocks += [nn.Linear(width_in if i == 0 else hidden, hidden), nn.LeakyReLU(0.05)]
         self.trunk = nn.Sequential(*blocks)
         self.head = nn.Linear(hidden, J * 2 * dims)
         # Start at the "do what the forward step would do" solution: zero coefficients.
@@ -30,6 +38,9 @@ class VectorNet(nn.Module):
         nn.init.zeros_(self.head.bias)
 
     def forward(self, x: torch.Tensor, t: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        if self.time_input:
+            a = t.to(x.dtype)[:, None] * self.freqs
+            x = torch.cat([x, a.sin(), a.cos()], 1)
         h = self.trunk(x)
         if len(t) > 1 and torch.equal(t, t[:1].expand_as(t)):
             g = self.basis(t[:1])[0]                                     # (J,)

@@ -3,7 +3,8 @@ the current model's β_t, ᾱ_t, SNR_t (with the choice previewed dashed when it
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout,
+                               QWidget)
 
 from engine.schedules import KINDS
 
@@ -33,9 +34,12 @@ class SchedulePanel(QWidget):
         form.addRow("steps T", self.T)
         form.addRow("schedule", self.kind)
         form.addRow(self.learn)
-        lay = QVBoxLayout(self)
-        lay.addLayout(form)
-        lay.addWidget(self.note)
+        controls = QVBoxLayout()
+        controls.addLayout(form)
+        controls.addWidget(self.note)
+        controls.addStretch(1)
+        lay = QHBoxLayout(self)
+        lay.addLayout(controls)
         lay.addWidget(self.plot, 1)
         self._model: dict | None = None
         self._model_key: tuple | None = None   # (T, kind) of the shown model

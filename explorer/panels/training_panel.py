@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel, QPushButton, QSpinBox,
-                               QStyle, QVBoxLayout, QWidget)
+                               QVBoxLayout, QWidget)
 
 from engine.training import TrainConfig
 
@@ -42,11 +42,10 @@ class TrainingPanel(QWidget):
         self.progress = QLabel("idle")
         self.progress.setWordWrap(True)
         self.progress.setStyleSheet("color: #aab0bb;")
-        S = QStyle.StandardPixmap
-        self.start = QPushButton(self.style().standardIcon(S.SP_MediaPlay), "Start new")
-        self.pause = QPushButton(self.style().standardIcon(S.SP_MediaPause), "Pause")
-        self.resume = QPushButton(self.style().standardIcon(S.SP_MediaSeekForward), "Resume")
-        self.stop = QPushButton(self.style().standardIcon(S.SP_MediaStop), "Stop")
+        self.start = QPushButton("Start new")
+        self.pause = QPushButton("Pause")
+        self.resume = QPushButton("Resume")
+        self.stop = QPushButton("Stop")
         self.start.setToolTip("train a new model on the current data, T and schedule")
         self.resume.setToolTip("train the current model further (keeps its optimiser state)")
         form = QFormLayout()

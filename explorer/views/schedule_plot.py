@@ -25,7 +25,7 @@ class SchedulePlot(pg.PlotWidget):
             self.previews[key] = p.plot(pen=pg.mkPen(colour, width=1, style=Qt.DashLine))
         self.marker = pg.InfiniteLine(0, angle=90, pen=pg.mkPen("w", width=1, style=Qt.DotLine))
         p.addItem(self.marker, ignoreBounds=True)
-        self.setMinimumHeight(150)
+        self.setMinimumHeight(140)
 
     def set_model(self, arrays: dict | None) -> None:
         """arrays: beta, alpha_bar, snr indexed t = 0..T (t = 0 is left off a log axis)."""

@@ -3,9 +3,10 @@ direction of play. The label above it shows t, β_t, ᾱ_t, SNR_t and the step's
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QSlider, QSpinBox, QStyle,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QSlider, QSpinBox,
                                QToolButton, QVBoxLayout, QWidget)
 
+PLAY, PAUSE = "Play", "Pause"
 MODES = ("0 → T  (diffuse)", "T → 0  (denoise)", "bounce")
 
 
@@ -23,20 +24,20 @@ class Timeline(QWidget):
         self.slider.setFocusPolicy(Qt.NoFocus)   # Left/Right belong to the window's shortcuts
         self.slider.valueChanged.connect(self._moved)
 
-        def button(icon, tip, slot):
+        def button(text, tip, slot):
             b = QToolButton()
-            b.setIcon(self.style().standardIcon(icon))
-            b.setAutoRaise(True)
+            b.setText(text)
+            b.setMinimumWidth(30)
             b.setToolTip(tip)
             b.setFocusPolicy(Qt.NoFocus)
             b.clicked.connect(slot)
             return b
-        S = QStyle.StandardPixmap
-        self.first = button(S.SP_MediaSkipBackward, "t = 0 (Home)", lambda: self.set_t(0))
-        self.back = button(S.SP_MediaSeekBackward, "step back (←)", lambda: self.step(-1))
-        self.play_button = button(S.SP_MediaPlay, "play / pause (Space)", self.toggle_play)
-        self.fwd = button(S.SP_MediaSeekForward, "step forward (→)", lambda: self.step(1))
-        self.last = button(S.SP_MediaSkipForward, "t = T (End)", lambda: self.set_t(self.slider.maximum()))
+        # Plain glyphs: the style's media icons are near-invisible on a dark palette.
+        self.first = button("|◀", "t = 0 (Home)", lambda: self.set_t(0))
+        self.back = button("◀", "step back (←)", lambda: self.step(-1))
+        self.play_button = button(PLAY, "play / pause (Space)", self.toggle_play)
+        self.fwd = button("▶", "step forward (→)", lambda: self.step(1))
+        self.last = button("▶|", "t = T (End)", lambda: self.set_t(self.slider.maximum()))
         self.speed = QSpinBox()
         self.speed.setRange(1, 120)
         self.speed.setValue(12)
@@ -101,8 +102,7 @@ class Timeline(QWidget):
             self.timer.start()
         else:
             self.timer.stop()
-        icon = QStyle.StandardPixmap.SP_MediaPause if on else QStyle.StandardPixmap.SP_MediaPlay
-        self.play_button.setIcon(self.style().standardIcon(icon))
+        self.play_button.setText(PAUSE if on else PLAY)
         self.playingChanged.emit(on)
 
     def toggle_play(self) -> None:

@@ -11,9 +11,9 @@ from .. import theme
 class TrainingPlots(pg.GraphicsLayoutWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.loss_plot = theme.plot_style(self.addPlot(row=0, col=0), "training loss", y="nats/dim")
-        self.bound_plot = theme.plot_style(self.addPlot(row=1, col=0), "held-out bound K", y="bits/point")
-        self.kl_plot = theme.plot_style(self.addPlot(row=2, col=0), "per-step KL", x="t", y="bits")
+        self.loss_plot = theme.plot_style(self.addPlot(row=0, col=0), "training loss", y="nats/dim", grid=False)
+        self.bound_plot = theme.plot_style(self.addPlot(row=1, col=0), "held-out bound K", y="bits/point", grid=False)
+        self.kl_plot = theme.plot_style(self.addPlot(row=2, col=0), "per-step KL", x="t", y="bits", grid=False)
         self.bound_plot.setXLink(self.loss_plot)
         self.loss_curve = self.loss_plot.plot(pen=pg.mkPen(theme.FORWARD, width=1.5), symbol="o", symbolSize=3,
                                               symbolBrush=theme.FORWARD, symbolPen=None)

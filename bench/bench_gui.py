@@ -1,0 +1,118 @@
+"""GUI benchmark (offscreen): playback frames per second at 1k/10k/100k points, and the
+GUI event loop's worst and p99 stall while the worker trains. Prints a table; tests never
+assert these numbers.  Run: QT_QPA_PLATFORM=offscreen python bench/bench_gui.py [--model M]"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def quick_model(path: Path) -> Path:
+    """A small Swiss roll model (T = 40, like the bundled ones) when none is given."""
+    from engine.datasets import make_points
+    from engine.model import DiffusionModel
+    from engine.presets import model_defaults
+    from engine.storage import save_model
+    from engine.training import TrainConfig, train
+    data = make_points("swissroll", n=10000, seed=0)
+    model = DiffusionModel(model_defaults("swissroll"), data.train.mean(0), data.train.std(0))
+    for _ in train(model, model.standardise(data.train), model.standardise(data.heldout),
+                   TrainConfig(steps=300, batch=256, eval_every=300, eval_points=500, device="cpu")):
+        pass
+    save_model(model, path)
+    return path
+
+
+def wait(app, cond, timeout=120.0):
+    t0 = time.perf_counter()
+    while not cond():
+        app.processEvents()
+        time.sleep(0.002)
+        if time.perf_counter() - t0 > timeout:
+            raise TimeoutError("the engine did not answer in time")
+
+
+def fps(app, w, n: int, frames: int = 60) -> float:
+    w.data_panel.n.setValue(n)
+    w.state.forward = w.state.reverse = None
+    w.data_panel.regenerate()
+    w.request_reverse()
+    wait(app, lambda: w.state.forward is not None and w.state.reverse is not None
+         and w.state.forward.shape[1] == n and w.state.reverse.shape[1] == n)
+    T = w.state.T
+    t0 = time.perf_counter()
+    for i in range(frames):
+        w.timeline.set_t(i % (T + 1))
+        app.processEvents()
+        w.view.grab()              # force a full render of both plots
+    return frames / (time.perf_counter() - t0)
+
+
+def stalls(app, w, seconds: float = 10.0) -> tuple[float, float, int]:
+    from PySide6.QtCore import QTimer
+    w.data_panel.n.setValue(2000)
+    w.data_panel.regenerate()
+    w.training_panel.steps.setValue(1_000_000)
+    w.training_panel.start.click()
+    wait(app, lambda: w.training_panel.plots.loss_x)
+    late, last = [], [time.perf_counter()]
+    timer = QTimer()
+    timer.setInterval(10)
+
+    def tick():
+        now = time.perf_counter()
+        late.append((now - last[0]) * 1000 - 10.0)
+        last[0] = now
+    timer.timeout.connect(tick)
+    timer.start()
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        app.processEvents()
+        time.sleep(0.001)
+    timer.stop()
+    step = w.training_panel.plots.loss_x[-1]
+    w.training_panel.stop.click()
+    late = np.asarray(late[1:])
+    return float(late.max()), float(np.percentile(late, 99)), int(step)
+
+
+def main() -> int:
+    p = argparse.ArgumentParser()
+    p.add_argument("--model", default=None)
+    p.add_argument("--seconds", type=float, default=10.0)
+    args = p.parse_args()
+    from PySide6.QtCore import QSettings
+    tmp = tempfile.mkdtemp(prefix="bench_gui_")
+    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, tmp)
+    from explorer.app import create_app
+    app = create_app()
+    model = Path(args.model) if args.model else quick_model(Path(tmp) / "bench.h5")
+    from explorer.main_window import MainWindow
+    w = MainWindow(model_path=str(model), autoplay=False)
+    w.resize(1400, 850)
+    w.show()
+    wait(app, lambda: w.state.forward is not None and w.state.reverse is not None)
+    rows = [(f"playback, {n:,} points", f"{fps(app, w, n):.1f} frames/s") for n in (1000, 10000, 100000)]
+    worst, p99, steps = stalls(app, w, args.seconds)
+    rows += [(f"event-loop stall while training ({args.seconds:.0f} s, {steps} steps)",
+              f"worst {worst:.1f} ms · p99 {p99:.1f} ms")]
+    w.close()
+    width = max(len(r[0]) for r in rows)
+    print(f"GUI benchmark · T = {w.state.T} · device {w.client.device} · {os.cpu_count()} cores · "
+          f"{os.environ['QT_QPA_PLATFORM']}")
+    for name, value in rows:
+        print(f"  {name:<{width}}  {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""Bounds on entropy production (paper eq. 24 and Appendix A), for unit-variance data:
+
+    H_q(X_t|X_{t-1}) + H_q(X_{t-1}|X_0) - H_q(X_t|X_0)  <=  H_q(X_{t-1}|X_t)  <=  H_q(X_t|X_{t-1})
+
+The reverse step's entropy is pinned between two numbers that depend only on the schedule;
+a learned reverse covariance f_Σ should keep within them."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+
+def _h(var):
+    """Differential entropy of a 1-D Gaussian of this variance, nats."""
+    return 0.5 * np.log(2 * math.pi * math.e * np.asarray(var, dtype=np.float64))
+
+
+@dataclass
+class EntropyBounds:
+    t: np.ndarray          # 2..T
+    lower: np.ndarray      # nats per dimension
+    upper: np.ndarray
+    model: np.ndarray | None = None   # the learned reverse step's entropy, if a model was given
+
+
+def entropy_bounds(alpha_bar: np.ndarray, beta: np.ndarray) -> EntropyBounds:
+    """From schedule arrays indexed t = 0..T (as Schedule.arrays() gives them)."""
+    T = len(beta) - 1
+    t = np.arange(2, T + 1)
+    upper = _h(beta[t])
+    lower = _h(beta[t]) + _h(1 - alpha_bar[t - 1]) - _h(1 - alpha_bar[t])
+    return EntropyBounds(t, lower, upper)
+
+
+@torch.no_grad()
+def with_model_entropy(model, x0: np.ndarray, seed: int = 0) -> EntropyBounds:
+    """Bounds plus E_q[H(p(x_{t-1}|x_t))] per dimension from the model's f_Σ, on standardised
+    data x0 (Gaussian models only)."""
+    arrays = model.schedule.arrays()
+    out = entropy_bounds(arrays.alpha_bar, arrays.beta)
+    diff = model.diffusion
+    c = diff.coefs("cpu", torch.float64)
+    gen = torch.Generator().manual_seed(seed)
+    x = torch.as_tensor(np.asarray(x0), dtype=torch.float64)
+    model.to("cpu")
+    ent = []
+    for t in out.t:
+        tt = torch.full((len(x),), int(t))
+        xt = diff.q_sample(x, tt, diff.noise_like(x, gen), c)
+        _, var, _ = diff.p_mean_var(model.net, xt, tt, c)
+        ent.append(float(_h(var.numpy()).mean()))
+    out.model = np.asarray(ent)
+    return out
