@@ -66,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--json", action="store_true", help="print one JSON object")
     e.add_argument("--ais-k", type=int, default=100, help="AIS forward trajectories per point (0: skip AIS)")
     e.add_argument("--ais-points", type=int, default=1000, help="held-out points for the AIS estimate")
+    e.add_argument("--parzen", action="store_true", help="also the Parzen-window estimate (the seed's MNIST table)")
+    e.add_argument("--parzen-samples", type=int, default=2000, help="model samples for the Parzen window")
 
     s = sub.add_parser("sample", help="sample whole reverse trajectories")
     s.add_argument("--model", required=True)

@@ -12,7 +12,7 @@ import numpy as np
 from . import presets
 from .cli import UsageError, _check_out, print_json
 from .devices import pick_device
-from .images import dequantise, channel_stats, is_image_data, make_images, read_image, read_mask, to_uint8
+from .images import channel_stats, dequantise, make_images, read_image, read_mask, to_uint8
 from .inpaint import denoise, inpaint
 from .likelihood import evaluate_bound
 from .model import DiffusionModel

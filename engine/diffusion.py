@@ -99,7 +99,10 @@ class GaussianDiffusion:
             # DDPM's ε-prediction for the mean (well scaled at every t), and a variance
             # interpolated in log space between the posterior's β̃_t and β_t (Nichol &
             # Dhariwal 2021), unbounded so it may leave that interval where that pays.
-            x0_pred = (xt - (1.0 - ab).sqrt() * z_mu) / ab.sqrt()
+            # Where ᾱ_t = 0 (the paper schedule's last step) x_t says nothing about x_0 and
+            # ε-prediction is undefined: there the network predicts x_0 itself.
+            x0_eps = (xt - (1.0 - ab).sqrt() * z_mu) / ab.clamp_min(1e-12).sqrt()
+            x0_pred = torch.where(ab > 1e-12, x0_eps, z_mu)
             mean = c0 * x0_pred + ct * xt
             log_pv = _at(c["post_var"], t, xt).clamp_min(1e-30).log()
             frac = 0.5 * (z_sig + 1.0)

@@ -170,21 +170,39 @@ class DenoiseGuide(Guide):
 # ---- 2-D: multiplying by a smooth r ----------------------------------------------------
 class ScoreGuide(Guide):
     """p̃ ∝ p·r for a smooth r: each reverse step's mean moves by Σ·∂log r/∂x at μ
-    (the paper's first-order perturbation). Subclasses give ∂log r/∂x in raw units; the
-    chain rule to standardised units multiplies by the data std."""
+    (the paper's first-order perturbation). Subclasses give ∂log r/∂x in raw units (the
+    chain rule to standardised units multiplies by the data std) and, where they know it,
+    the curvature H = -∂²log r/∂x²: then the step is the Laplace product of N(μ, Σ) and r,
+    μ + Σ/(1 + ΣH)·∂log r/∂x with variance Σ/(1 + ΣH) -- exact for a Gaussian r, equal to
+    the first-order rule when ΣH ≪ 1, and stable when it is not. Without H, the step is
+    capped at `max_step` (standardised units) so a sharp r cannot throw samples away."""
 
-    def __init__(self, model, strength: float = 1.0):
+    def __init__(self, model, strength: float = 1.0, max_step: float = 0.5):
         self.std = torch.as_tensor(np.asarray(model.data_std, dtype=np.float32))
         self.mean = torch.as_tensor(np.asarray(model.data_mean, dtype=np.float32))
-        self.strength = float(strength)
+        self.strength, self.max_step = float(strength), float(max_step)
+        self._var = None
 
     def grad_log_r(self, x_raw: torch.Tensor) -> torch.Tensor:
         raise NotImplementedError
 
+    def curvature(self) -> torch.Tensor | None:
+        """-∂²log r/∂x² in raw units, or None where unknown."""
+        return None
+
     def adjust_mean(self, t, mean, var, x_t):
         std, mu = self.std.to(mean.device), self.mean.to(mean.device)
-        g = self.grad_log_r(mean.float() * std + mu) * std
-        return mean + self.strength * var * g.to(mean.dtype)
+        g = (self.strength * self.grad_log_r(mean.float() * std + mu) * std).to(mean.dtype)
+        h = self.curvature()
+        if h is None:
+            self._var = None
+            return mean + (var * g).clamp(-self.max_step, self.max_step)
+        shrink = 1.0 / (1.0 + var * (self.strength * h * std ** 2).to(mean.dtype))
+        self._var = var * shrink
+        return mean + self._var * g
+
+    def adjust_var(self, t, mean, var, x_t):
+        return self._var if self._var is not None else var
 
 
 class BumpGuide(ScoreGuide):
@@ -200,6 +218,9 @@ class BumpGuide(ScoreGuide):
     def grad_log_r(self, x_raw):
         return -(x_raw - self.centre.to(x_raw.device)) / self.scale ** 2
 
+    def curvature(self):
+        return torch.full_like(self.std, 1.0 / self.scale ** 2)
+
 
 class RegionGuide(ScoreGuide):
     """r = a painted region: a soft indicator on a grid (rows = y from extent[2] to
@@ -207,10 +228,10 @@ class RegionGuide(ScoreGuide):
     `smooth` grid cells and floored, log r's gradient read bilinearly (zero outside)."""
 
     def __init__(self, model, grid: np.ndarray, extent, smooth: float = 2.0, floor: float = 1e-3,
-                 strength: float = 1.0):
+                 strength: float = 1.0, max_step: float = 0.5):
         from scipy.ndimage import gaussian_filter
 
-        super().__init__(model, strength)
+        super().__init__(model, strength, max_step)
         grid = np.clip(np.asarray(grid, dtype=np.float64), 0.0, 1.0)
         if grid.ndim != 2 or min(grid.shape) < 2:
             raise ValueError("the region must be a 2-D grid of at least 2×2 cells")

@@ -109,3 +109,14 @@ def forward_trajectory(diffusion, x0: np.ndarray, seed: int = 0) -> np.ndarray:
         x = diffusion.q_step(x, t, torch.randn(x.shape, generator=gen, dtype=torch.float64), c)
         out[t] = x.numpy()
     return out
+
+
+def sample_final(model, n: int, seed: int = 0, device=None, batch: int = 1000) -> np.ndarray:
+    """Only the samples x_0, (n, *shape), drawn in batches (memory stays O(batch))."""
+    out = []
+    for i, s in enumerate(range(0, n, batch)):
+        last = None
+        for last in sample_progressive(model, min(batch, n - s), seed=seed * 7919 + i, device=device):
+            pass
+        out.append(last.x)
+    return np.concatenate(out) if out else np.empty((0, *model.shape), np.float32)

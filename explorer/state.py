@@ -111,7 +111,7 @@ class AppState:
         t = self.t if t is None else t
         b, ab, snr = self.step_numbers(t)
         nums = (f"<b>t = {t}</b> / {self.T} &nbsp; β<sub>t</sub> = {b:.3g} &nbsp; "
-                f"ᾱ<sub>t</sub> = {ab:.3g} &nbsp; SNR<sub>t</sub> = {snr:.3g}")
+                f"ᾱ<sub>t</sub> = {_near_one(ab)} &nbsp; SNR<sub>t</sub> = {snr:.3g}")
         if t == 0:
             eq = "x<sub>0</sub> ~ data &nbsp;(reverse: the model's sample)"
         else:
@@ -119,3 +119,8 @@ class AppState:
                   f" &nbsp;&nbsp; p(x<sub>{t-1}</sub>|x<sub>{t}</sub>) = N(f<sub>μ</sub>(x<sub>{t}</sub>,{t}),"
                   f" f<sub>Σ</sub>(x<sub>{t}</sub>,{t}))")
         return f"{nums}<br>{eq}"
+
+
+def _near_one(v: float) -> str:
+    """ᾱ_t near 1 would print as 1 with 3 digits; show how far from 1 it is instead."""
+    return f"1 − {1 - v:.2g}" if 0.999 < v < 1 else f"{v:.3g}"

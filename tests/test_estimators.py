@@ -126,3 +126,15 @@ def test_learned_reverse_entropy_is_reported_per_step(tiny_model_path):
     x0 = np.random.default_rng(0).normal(size=(500, 2)).astype(np.float32)
     eb = with_model_entropy(m, x0)
     assert eb.model.shape == eb.t.shape and np.isfinite(eb.model).all()
+
+
+def test_parzen_window_recovers_a_known_density():
+    from engine.parzen import parzen_report
+    rng = np.random.default_rng(0)
+    truth = -math.log(2 * math.pi * math.e)            # E log N(x; 0, I) in 2-D, nats
+    good = parzen_report(rng.normal(size=(2000, 2)), rng.normal(size=(1000, 2)))
+    assert good["parzen_nats"] == pytest.approx(truth, abs=0.15)
+    assert good["parzen_bits"] == pytest.approx(good["parzen_nats"] / math.log(2))
+    assert 0.05 < good["parzen_sigma"] < 1.0
+    wrong = parzen_report(rng.normal(size=(2000, 2)) * 2.5, rng.normal(size=(1000, 2)))
+    assert wrong["parzen_nats"] < good["parzen_nats"] - 0.3

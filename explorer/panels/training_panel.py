@@ -7,6 +7,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel, QPushButton, QSpinBox,
                                QVBoxLayout, QWidget)
 
+from engine.presets import model_defaults
 from engine.training import TrainConfig
 
 from ..views.training_plots import TrainingPlots
@@ -36,7 +37,7 @@ class TrainingPanel(QWidget):
         self.seed.setRange(0, 2**31 - 1)
         self.hidden = QSpinBox()
         self.hidden.setRange(8, 1024)
-        self.hidden.setValue(128)
+        self.hidden.setValue(model_defaults("swissroll").net["hidden"])
         self.hidden.setToolTip("hidden units per layer of the reverse network (new models)")
         self.device = QLabel("device: –")
         self.progress = QLabel("idle")
