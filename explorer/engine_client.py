@@ -40,6 +40,7 @@ class EngineClient(QObject):
     jobStarted = Signal(object)       # m.JobStarted
     jobFinished = Signal(object)      # m.JobFinished
     jobFailed = Signal(object)        # m.JobFailed
+    event = Signal(object)            # every event, for views that want kinds not listed above
 
     def __init__(self, device: str = "auto", parent=None):
         super().__init__(parent)
@@ -94,6 +95,7 @@ class EngineClient(QObject):
             sig = self._signals.get(type(ev))
             if sig is not None:
                 sig.emit(ev)
+            self.event.emit(ev)
         return len(events)
 
     def close(self, timeout: float = 2.0) -> bool:

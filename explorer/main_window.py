@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QTabWidget, QToolBar, QVBoxLayout, QWidget
 
 from engine import messages as m
 from engine.datasets import POINT_SETS
@@ -71,7 +71,12 @@ class MainWindow(QMainWindow):
         lay = QVBoxLayout(centre)
         lay.setContentsMargins(4, 4, 4, 0)
         lay.addWidget(self.banner)
-        lay.addWidget(self.view, 1)
+        # One workspace per kind of model; all follow the one timestep slider below.
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.workspaces: dict[str, QWidget] = {}
+        self.add_workspace("points", "2-D points", self.view)
+        lay.addWidget(self.tabs, 1)
         lay.addWidget(self.timeline)
         self.setCentralWidget(centre)
 
@@ -117,6 +122,17 @@ class MainWindow(QMainWindow):
                           (Qt.Key_Right, lambda: self.timeline.step(1)), (Qt.Key_Home, lambda: self.timeline.set_t(0)),
                           (Qt.Key_End, lambda: self.timeline.set_t(self.state.T))):
             QShortcut(QKeySequence(key), self, activated=slot)
+
+    def add_workspace(self, kind: str, title: str, widget: QWidget) -> None:
+        """A tab showing models of `kind` ("points", "binary", "image"; other names are
+        extra tabs, e.g. inpainting). The window switches to it when such a model opens."""
+        self.workspaces[kind] = widget
+        self.tabs.addTab(widget, title)
+
+    def show_workspace(self, kind: str) -> None:
+        w = self.workspaces.get(kind)
+        if w is not None:
+            self.tabs.setCurrentWidget(w)
 
     def _toggle(self, bar: QToolBar, text: str, tip: str) -> QAction:
         a = bar.addAction(text)
@@ -164,6 +180,14 @@ class MainWindow(QMainWindow):
             self.files.remember(ev.path)
         from_training = self.training.new_model_pending
         self.training.new_model_pending = False
+        if new:
+            self.show_workspace(info.kind)
+        if info.kind != "points":   # other workspaces follow the client's signals themselves
+            if new and not from_training:
+                self.training_panel.plots.set_history(ev.history)
+                self.training_panel.set_mode("idle", True)
+            self._moved(self.timeline.t)
+            return
         if new and not from_training:
             self.training_panel.plots.set_history(ev.history)
             self.training_panel.set_mode("idle", True)
@@ -181,7 +205,7 @@ class MainWindow(QMainWindow):
         self._moved(self.timeline.t)
 
     def on_trajectory(self, ev: m.Trajectory) -> None:
-        if not self.state.set_trajectory(ev.direction, ev.x, ev.model_id):
+        if not self._points_model() or not self.state.set_trajectory(ev.direction, ev.x, ev.model_id):
             return
         self._moved(self.timeline.t)
         if self.autoplay and self.state.forward is not None and self.state.reverse is not None:
@@ -216,12 +240,15 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(ev.text, 4000)
 
     # ---- requests ---------------------------------------------------------------------
+    def _points_model(self) -> bool:
+        return self.state.has_model and self.state.model.kind == "points"
+
     def request_forward(self) -> None:
-        if self.state.has_model and self.state.data.points is not None:
+        if self._points_model() and self.state.data.points is not None:
             self.client.submit(m.Diffuse(data=self.state.data.points, seed=0))
 
     def request_reverse(self) -> None:
-        if self.state.has_model:
+        if self._points_model():
             self.client.submit(m.Sample(n=self.data_panel.n.value(), seed=int(np.random.default_rng().integers(1 << 30))
                                         if self.state.reverse is not None else 0))
 
@@ -229,7 +256,7 @@ class MainWindow(QMainWindow):
         s = self.state
         sel = s.selection["reverse"]
         rev = s.frame("reverse")
-        if not s.has_model or (not self.act_drift.isChecked() and (rev is None or len(sel) == 0)):
+        if not self._points_model() or (not self.act_drift.isChecked() and (rev is None or len(sel) == 0)):
             return
         grid = self.grid if self.act_drift.isChecked() else np.zeros((0, 2), np.float32)
         chosen = rev[sel] if rev is not None and len(sel) else np.zeros((0, 2), np.float32)

@@ -25,6 +25,17 @@ class ModelInfo:
     def T(self) -> int:
         return 0 if self.beta is None else len(self.beta) - 1
 
+    @property
+    def kind(self) -> str:
+        """Which workspace shows this model: "points" (2-D), "binary" or "image"."""
+        return model_kind(self.config)
+
+
+def model_kind(config: dict) -> str:
+    if config.get("family") == "binomial":
+        return "binary"
+    return "image" if len(config.get("shape", (2,))) == 3 else "points"
+
 
 @dataclass
 class DataSet:
