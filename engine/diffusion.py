@@ -98,14 +98,16 @@ class GaussianDiffusion:
         if self.parameterisation == "eps":
             # DDPM's ε-prediction for the mean (well scaled at every t), and a variance
             # interpolated in log space between the posterior's β̃_t and β_t (Nichol &
-            # Dhariwal 2021), unbounded so it may leave that interval where that pays.
+            # Dhariwal 2021). It may leave that interval where that pays, but only so far
+            # (trained models stay within [-0.7, 2.4]): an untrained net must not be able
+            # to draw a variance that overflows the sample.
             # Where ᾱ_t = 0 (the paper schedule's last step) x_t says nothing about x_0 and
             # ε-prediction is undefined: there the network predicts x_0 itself.
             x0_eps = (xt - (1.0 - ab).sqrt() * z_mu) / ab.clamp_min(1e-12).sqrt()
             x0_pred = torch.where(ab > 1e-12, x0_eps, z_mu)
             mean = c0 * x0_pred + ct * xt
             log_pv = _at(c["post_var"], t, xt).clamp_min(1e-30).log()
-            frac = 0.5 * (z_sig + 1.0)
+            frac = (0.5 * (z_sig + 1.0)).clamp(-2.0, 4.0)
             var = torch.exp(frac * beta.log() + (1.0 - frac) * log_pv)
         else:
             # The paper's: Σ = sigmoid(z_Σ + logit β_t), μ = (x - z_μ)(1 - Σ) + z_μ.

@@ -14,6 +14,10 @@ from .model import DiffusionModel
 from .sampling import collect, forward_trajectory, sample_progressive
 from .storage import load_model, save_model
 from .training import train
+from . import jobs_product as _product_jobs
+from . import jobs_data as _data_jobs
+from . import jobs_inpaint as _inpaint_jobs
+from . import jobs_paper as _paper_jobs
 
 
 class EngineState:
@@ -53,12 +57,18 @@ def describe(cmd: m.Command) -> str:
         "drift": lambda: "computing the drift field",
         "drift_series": lambda: "computing drift fields",
         "evaluate": lambda: "evaluating the bound",
+        **{k: (lambda v=v: v) for k, v in _product_jobs.DESCRIBE.items()},
+        **{k: (lambda v=v: v) for k, v in _data_jobs.DESCRIBE.items()},
+        **{k: (lambda v=v: v) for k, v in _inpaint_jobs.DESCRIBE.items()},
+        **{k: (lambda v=v: v) for k, v in _paper_jobs.DESCRIBE.items()},
     }.get(cmd.kind, lambda: cmd.kind)()
 
 
 def describe_done(cmd: m.Command) -> str:
     return {"load": "model opened", "save": "model saved", "train": "training finished",
-            "sample": "samples ready", "evaluate": "bound evaluated"}.get(cmd.kind, "done")
+            "sample": "samples ready", "evaluate": "bound evaluated",
+            **_product_jobs.DONE, **_data_jobs.DONE, **_inpaint_jobs.DONE,
+            **_paper_jobs.DONE}.get(cmd.kind, "done")
 
 
 def run(state: EngineState, cmd: m.Command):
@@ -93,17 +103,30 @@ def _train(state: EngineState, cmd: m.Train):
         if cmd.show is not None:
             yield _forward(state, cmd.show, seed=0)
     model = state.require_model()
-    cfg = cmd.config
+    if train_raw.shape[1:] != tuple(model.shape):
+        raise ValueError(f"the data have shape {train_raw.shape[1:]}, the model expects {tuple(model.shape)}")
+    yield from train_steps(state, model.standardise(train_raw), model.standardise(held_raw), cmd.config,
+                           cmd.refresh_seconds, cmd.refresh_n)
+
+
+def train_steps(state: EngineState, x_train: np.ndarray, x_held: np.ndarray, cfg, refresh_seconds: float,
+                refresh_n: int):
+    """Train the current model on standardised data: progress, fresh reverse samples every
+    `refresh_seconds`, and the changed model at the end (also used by jobs_data)."""
+    model = state.require_model()
     cfg.device = str(state.device)
     last_refresh = time.perf_counter()
+    ais = _paper_jobs.TrainingAis(state, x_held)   # AIS log p beside some bound evaluations
     try:
-        for p in train(model, model.standardise(train_raw), model.standardise(held_raw), cfg):
+        for p in train(model, x_train, x_held, cfg):
             yield m.TrainProgress(model_id=state.model_id, step=p.step, total=p.total, loss=p.loss,
                                   elapsed=p.elapsed, bound_bits=p.bound_bits,
                                   per_step_kl_bits=list(p.per_step_kl_bits) if p.per_step_kl_bits else None,
                                   beta=None if p.betas is None else p.betas.copy(), device=p.device)
-            if time.perf_counter() - last_refresh > cmd.refresh_seconds or p.done:
-                yield _reverse(state, cmd.refresh_n, seed=p.step)
+            if p.bound_bits is not None:
+                yield from ais.after_bound(model, p)
+            if time.perf_counter() - last_refresh > refresh_seconds or p.done:
+                yield _reverse(state, refresh_n, seed=p.step)
                 model.net.train()
                 last_refresh = time.perf_counter()
     finally:
@@ -163,9 +186,17 @@ def _drift_series(state: EngineState, cmd: m.DriftSeries):
 
 def _evaluate(state: EngineState, cmd: m.Evaluate):
     model = state.require_model()
-    rep = evaluate_bound(model, model.standardise(cmd.data), seed=cmd.seed, device=state.device)
+    if len(model.shape) == 3:   # images: dequantised, bits per pixel, as `eval` does
+        from .commands_images import image_bound
+        rep = image_bound(model, np.asarray(cmd.data), seed=cmd.seed, device=state.device)
+    else:
+        rep = evaluate_bound(model, model.standardise(cmd.data), seed=cmd.seed, device=state.device)
     yield m.BoundResult(model_id=state.model_id, report=rep.as_json())
 
 
 HANDLERS = {m.LoadModel: _load, m.SaveModel: _save, m.Train: _train, m.Sample: _sample,
             m.Diffuse: _diffuse, m.Drift: _drift, m.DriftSeries: _drift_series, m.Evaluate: _evaluate}
+HANDLERS.update(_product_jobs.HANDLERS)     # p·r and the log-density map (2-D view)
+HANDLERS.update(_data_jobs.HANDLERS)        # data sets by name; training on them
+HANDLERS.update(_inpaint_jobs.HANDLERS)     # painting canvas: inpainting and denoising
+HANDLERS.update(_paper_jobs.HANDLERS)       # entropy-production bounds

@@ -184,3 +184,232 @@ class DriftField(Event):
 class BoundResult(Event):
     model_id: int = 0
     report: dict = field(default_factory=dict)
+
+
+# ---- p·r and the log-density map (engine/jobs_product.py) --------------------------------
+@dataclass
+class SampleProduct(Command):
+    """Sample p·r ∝ p(x)·r(x) by the perturbed mean (the paper's "multiplying
+    distributions"). r is a Gaussian bump (cx, cy, scale) or a painted region (grid of
+    [0, 1], rows = y, columns = x, over `extent`), in the view's standardised coordinates."""
+    n: int = 2000
+    seed: int = 0
+    bump: tuple | None = None
+    region: np.ndarray | None = None
+    extent: tuple = (-3.2, 3.2, -3.2, 3.2)
+    strength: float = 1.0
+    tag: int = 0            # echoed back: the GUI drops results for an r it has moved on from
+    kind = "product"
+    preempt = True
+
+
+@dataclass
+class LogDensityGrid(Command):
+    """AIS estimates of log p(x_0) (bits, standardised coordinates) on an n×n grid of cell
+    centres over [-extent, extent]², `trajectories` forward paths per point."""
+    n: int = 48
+    extent: float = 3.2
+    trajectories: int = 32
+    seed: int = 0
+    kind = "log_density"
+    preempt = True
+
+
+@dataclass
+class ProductStep(Event):
+    """Progress of a p·r run (also the points where a newer r can cancel it)."""
+    t: int = 0
+    tag: int = 0
+    coalesce = True
+
+
+@dataclass
+class ProductTrajectory(Event):
+    """The whole guided trajectory (T+1, n, 2), standardised, indexed by t."""
+    model_id: int = 0
+    tag: int = 0
+    x: np.ndarray | None = None
+
+
+@dataclass
+class LogDensityMap(Event):
+    """The map so far: values (n, n) in bits, indexed [x, y], NaN where not yet done."""
+    model_id: int = 0
+    values: np.ndarray | None = None
+    extent: float = 3.2
+    done: int = 0           # grid points estimated so far
+    total: int = 0
+    trajectories: int = 0
+    coalesce = True         # each carries everything before it
+
+
+# ---- posterior inpainting and denoising of images (engine/jobs_inpaint.py) -------------
+@dataclass
+class Inpaint(Command):
+    """Posterior samples of `image` (C, H, W) in [0, 1] where `missing` (H, W) is True:
+    first a preview that visits every `preview_stride`-th step (skipped when 1), then,
+    when `full`, the whole T-step posterior. Images of another size than the model's are
+    cut into model-sized tiles. `request` is echoed back in every event."""
+    image: np.ndarray
+    missing: np.ndarray
+    n: int = 8
+    seed: int = 0
+    preview_stride: int = 10
+    full: bool = True
+    request: int = 0
+    kind = "inpaint"
+    preempt = True
+
+
+@dataclass
+class Denoise(Command):
+    """Add Gaussian noise at `snr` (signal / noise variance per channel) to `clean`
+    (C, H, W) in [0, 1] with `noise_seed`, then sample the posterior of the clean image
+    (preview and full as for Inpaint)."""
+    clean: np.ndarray
+    snr: float = 1.0
+    n: int = 8
+    seed: int = 0
+    noise_seed: int = 0
+    preview_stride: int = 10
+    full: bool = True
+    request: int = 0
+    kind = "denoise"
+    preempt = True
+
+
+@dataclass
+class DataImages(Command):
+    """Held-out images from the current image model's data set (to inpaint or denoise)."""
+    n: int = 24
+    seed: int = 0
+    kind = "data_images"
+    preempt = True
+
+
+@dataclass
+class PosteriorFrame(Event):
+    """One step of a running posterior: x_t and the predicted x_0, (n, C, H, W), raw
+    units. t is the original step (a preview visits kept steps only)."""
+    model_id: int = 0
+    request: int = 0
+    task: str = "inpaint"       # or "denoise"
+    phase: str = "full"         # or "preview"
+    stride: int = 1
+    t: int = 0
+    T: int = 0
+    x: np.ndarray | None = None
+    x0_pred: np.ndarray | None = None
+    coalesce = True
+
+
+@dataclass
+class PosteriorResult(Event):
+    """A finished pass: samples (n, C, H, W) in [0, 1] (inpainting: known pixels exactly
+    the observation), their per-pixel mean and std, what was observed, and (full pass)
+    the trajectory x_t, x̂_0 (steps+1, n, C, H, W) with the step numbers `ts`."""
+    model_id: int = 0
+    request: int = 0
+    task: str = "inpaint"
+    phase: str = "full"
+    stride: int = 1
+    steps: int = 0
+    seconds: float = 0.0
+    samples: np.ndarray | None = None
+    mean: np.ndarray | None = None
+    std: np.ndarray | None = None
+    observed: np.ndarray | None = None      # inpainting: the image; denoising: the noisy one
+    missing: np.ndarray | None = None
+    clean: np.ndarray | None = None
+    snr: float = 0.0
+    trajectory: np.ndarray | None = None
+    x0_trajectory: np.ndarray | None = None
+    ts: np.ndarray | None = None
+
+
+@dataclass
+class DataImagesReady(Event):
+    model_id: int = 0
+    images: np.ndarray | None = None        # (k, C, H, W) in [0, 1]
+    name: str = ""
+
+
+# ---- the rest of the paper: entropy bounds, AIS while training (engine/jobs_paper.py) ---
+@dataclass
+class EntropyRequest(Command):
+    """Eq. 24's bounds on H_q(X_{t-1}|X_t) and the learned reverse step's entropy, over t.
+    `data`: raw data to average the model's entropy over q(x_t) (None: the model's own
+    held-out set, or its data set regenerated)."""
+    data: np.ndarray | None = None
+    n: int = 500
+    kind = "entropy"
+    preempt = True
+
+
+@dataclass
+class EntropyCurve(Event):
+    """Per dimension, in bits (differential entropy for Gaussian models), indexed like t."""
+    model_id: int = 0
+    family: str = "gaussian"
+    t: np.ndarray | None = None
+    lower: np.ndarray | None = None
+    upper: np.ndarray | None = None
+    model: np.ndarray | None = None
+
+
+@dataclass
+class AisEstimate(Event):
+    """AIS log p on a small fixed held-out subset, sent beside a training bound evaluation.
+    `bound_bits` is K on the same points, so the two compare like for like."""
+    model_id: int = 0
+    step: int = 0
+    ais_bits: float = float("nan")
+    ais_stderr_bits: float = float("nan")
+    bound_bits: float = float("nan")
+    points: int = 0
+    trajectories: int = 0
+    seconds: float = 0.0
+    unit: str = "bits per point"
+
+
+# ---- data sets built by name on the worker (engine/jobs_data.py) --------------------------
+@dataclass
+class MakeData(Command):
+    """Build a data set by name (2-D, binary or image set, or folder:PATH) on the worker,
+    so making images never blocks the GUI. Answered by DataReady with `keep` items."""
+    name: str = "digits"
+    n: int = 2000
+    seed: int = 0
+    args: dict = field(default_factory=dict)
+    keep: int = 256
+    tag: str = ""
+    kind = "data"
+    preempt = True
+
+
+@dataclass
+class TrainNamed(Command):
+    """Train on a data set the worker builds by name (a new model when `model_config` is
+    given; its shape and data args come from the data). Same kind as Train, so Cancel,
+    pause and "newest wins" treat both alike."""
+    name: str
+    config: TrainConfig
+    data_args: dict = field(default_factory=dict)
+    n: int = 2000
+    model_config: ModelConfig | None = None
+    refresh_seconds: float = 3.0
+    refresh_n: int = 16
+    keep: int = 256          # data items sent back in DataReady (tag "train") for the views
+    show_forward: int = 0    # diffuse this many training items once a new model exists
+    kind = "train"
+
+
+@dataclass
+class DataReady(Event):
+    """Raw data (images quantised in [0, 1)), the first `keep` items of each split."""
+    name: str = ""
+    args: dict = field(default_factory=dict)
+    train: np.ndarray | None = None
+    heldout: np.ndarray | None = None
+    n_train: int = 0
+    tag: str = ""

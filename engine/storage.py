@@ -24,6 +24,15 @@ class StorageError(ValueError):
     """A file that cannot be used; the message is one line meant for the user."""
 
 
+def _read_umask() -> int:
+    umask = os.umask(0)   # the only way to read it; done once, at import, before any thread
+    os.umask(umask)
+    return umask
+
+
+_FILE_MODE = 0o666 & ~_read_umask()
+
+
 @contextmanager
 def atomic_h5(path: str | Path):
     """Open a temp HDF5 file beside `path`; rename it over `path` only if all went well."""
@@ -37,6 +46,7 @@ def atomic_h5(path: str | Path):
         with h5py.File(tmp, "w") as f:
             f.attrs["schema_version"] = SCHEMA_VERSION
             yield f
+        os.chmod(tmp, _FILE_MODE)   # mkstemp makes 0600; a saved model should read like any file
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

@@ -105,7 +105,9 @@ def train(model, x_train: np.ndarray, x_heldout: np.ndarray, cfg: TrainConfig):
             model.step = step + 1
             last = model.step == end_step
             if last or (model.step - start_step) % cfg.eval_every == 0:
-                rep = evaluate_bound(model, held, seed=model.step, device=device)
+                # Images: bits per pixel (the paper's unit), as `eval` reports them.
+                per = int(np.prod(model.shape)) if len(model.shape) == 3 else None
+                rep = evaluate_bound(model, held, seed=model.step, device=device, per=per)
                 model.net.train()
                 _record(model, progress(model.step), rep.K_bits)
                 yield progress(model.step, rep.K_bits, rep.per_step_kl_bits, done=last)

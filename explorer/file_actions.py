@@ -9,6 +9,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog
 
 from engine import messages as m
+from engine.presets import ASSETS
 from engine.storage import StorageError, save_trajectory
 
 from . import settings
@@ -19,6 +20,7 @@ class FileActions:
         self.w = window
         menu = window.menuBar().addMenu("&File")
         self.open = self._action(menu, "&Open model…", self.open_dialog, QKeySequence.Open)
+        self.pretrained_menu = menu.addMenu("Open &pretrained")
         self.recent_menu = menu.addMenu("Open &recent")
         self.save = self._action(menu, "&Save model as…", self.save_dialog, QKeySequence.Save)
         menu.addSeparator()
@@ -30,6 +32,7 @@ class FileActions:
         menu.addSeparator()
         self._action(menu, "&Quit", window.close, QKeySequence.Quit)
         self.refresh_recent()
+        self.refresh_pretrained()
 
     def _action(self, menu, text, slot, shortcut=None) -> QAction:
         a = QAction(text, self.w)
@@ -62,6 +65,17 @@ class FileActions:
             a.setToolTip(p)
             a.triggered.connect(partial(self.open_model, p))
         self.recent_menu.setEnabled(bool(files))
+
+    def refresh_pretrained(self) -> None:
+        """The bundled models (assets/models/*.h5), every kind; the window then switches
+        to the model's tab."""
+        self.pretrained_menu.clear()
+        files = sorted(ASSETS.glob("*.h5")) if ASSETS.is_dir() else []
+        for p in files:
+            a = self.pretrained_menu.addAction(p.stem)
+            a.setToolTip(str(p))
+            a.triggered.connect(lambda *_, path=str(p): self.open_model(path))
+        self.pretrained_menu.setEnabled(bool(files))
 
     def open_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self.w, "Open model", "", "Models (*.h5 *.hdf5)")

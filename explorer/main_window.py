@@ -16,11 +16,16 @@ from engine.datasets import POINT_SETS
 from engine.presets import ASSETS
 
 from . import geometry, settings
+from .binary_workspace import BinaryWorkspace
 from .engine_client import EngineClient
 from .file_actions import FileActions
+from .image_workspace import ImageWorkspace
+from .inpaint_workspace import InpaintWorkspace
 from .panels.data_panel import DataPanel
+from .product_control import ProductControl
 from .panels.schedule_panel import SchedulePanel
 from .panels.training_panel import TrainingPanel
+from .paper_control import PaperControl
 from .state import AppState, ModelInfo
 from .training_control import TrainingControl
 from .views.banner import Banner
@@ -49,6 +54,8 @@ class MainWindow(QMainWindow):
         self.files = FileActions(self)
         self.training = TrainingControl(self)
         self._connect()
+        self.product = ProductControl(self)   # p·r panel and log p map; after _connect so it redraws last
+        self.paper = PaperControl(self)       # AIS beside K, entropy-bounds dock, live learned β
         self._restore_settings()
         path = model_path or (str(DEFAULT_MODEL) if DEFAULT_MODEL.is_file() else None)
         if path:
@@ -76,6 +83,13 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.workspaces: dict[str, QWidget] = {}
         self.add_workspace("points", "2-D points", self.view)
+        self.images = ImageWorkspace(self)
+        self.add_workspace("image", "Images", self.images)
+        self.binary = BinaryWorkspace(self)
+        self.add_workspace("binary", "Binary sequences", self.binary)
+        self.inpaint = InpaintWorkspace(self.client, on_error=self.show_error,
+                                        open_model=lambda p: self.files.open_model(p))
+        self.add_workspace("inpaint", "Inpaint && denoise", self.inpaint)   # && shows one &
         lay.addWidget(self.tabs, 1)
         lay.addWidget(self.timeline)
         self.setCentralWidget(centre)
@@ -184,12 +198,12 @@ class MainWindow(QMainWindow):
             self.show_workspace(info.kind)
         if info.kind != "points":   # other workspaces follow the client's signals themselves
             if new and not from_training:
-                self.training_panel.plots.set_history(ev.history)
+                self.training.show_history(info, ev.history)
                 self.training_panel.set_mode("idle", True)
             self._moved(self.timeline.t)
             return
         if new and not from_training:
-            self.training_panel.plots.set_history(ev.history)
+            self.training.show_history(info, ev.history)
             self.training_panel.set_mode("idle", True)
             data = ev.config.get("data")
             if data in POINT_SETS and (data != self.state.data.name or self.state.data.points is None):
@@ -343,6 +357,9 @@ class MainWindow(QMainWindow):
             self.figure.deleteLater()
             self.figure = None
         # pyqtgraph widgets alive at interpreter exit can crash it: delete them with the window.
-        for w in (self.view, self.training_panel.plots, self.schedule_panel.plot, self.data_panel.canvas):
+        self.paper.close()
+        self.images.close_views()
+        for w in (self.view, self.training_panel.plots, self.schedule_panel.plot, self.data_panel.canvas,
+                  self.binary.raster):
             w.deleteLater()
         super().closeEvent(event)

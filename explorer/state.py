@@ -125,6 +125,9 @@ class AppState:
                 f"ᾱ<sub>t</sub> = {_near_one(ab)} &nbsp; SNR<sub>t</sub> = {snr:.3g}")
         if t == 0:
             eq = "x<sub>0</sub> ~ data &nbsp;(reverse: the model's sample)"
+        elif self.model.kind == "binary":   # binomial diffusion: bit flips, not Gaussian noise
+            eq = (f"q(x<sub>{t}</sub>|x<sub>{t-1}</sub>) = B(x<sub>{t-1}</sub>(1−{b:.3g}) + ½·{b:.3g})"
+                  f" &nbsp;&nbsp; p(x<sub>{t-1}</sub>|x<sub>{t}</sub>) = B(f<sub>b</sub>(x<sub>{t}</sub>,{t}))")
         else:
             eq = (f"q(x<sub>{t}</sub>|x<sub>{t-1}</sub>) = N(√(1−{b:.3g})·x<sub>{t-1}</sub>, {b:.3g}·I)"
                   f" &nbsp;&nbsp; p(x<sub>{t-1}</sub>|x<sub>{t}</sub>) = N(f<sub>μ</sub>(x<sub>{t}</sub>,{t}),"

@@ -98,3 +98,9 @@ def test_console_script_is_installed():
     assert exe.exists(), "pip install should create the diffusion-explorer console script"
     r = subprocess.run([str(exe), "eval", "--model", "/nonexistent.h5"], capture_output=True, text=True, timeout=60)
     assert r.returncode == 2 and "no such file" in r.stderr
+
+
+def test_parzen_is_refused_for_point_models(tiny_model_path):
+    r = cli("eval", "--model", tiny_model_path, "--parzen")
+    assert r.returncode == 2 and "--parzen is for image models" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1

@@ -174,6 +174,12 @@ def test_image_train_eval_sample_cli(tmp_path):
     assert -30 < out["K_bits"] < 4, "finite, and no more than a dequantised 8x8 digit allows"
     assert out["K_bits_unit01"] == pytest.approx(out["K_bits"] + out["log_jacobian_bits"])
     assert out["nll_bits_per_dim"] == pytest.approx(np.log2(17) - out["K_bits_unit01"])
+    r = cli("eval", "--model", model, "--n", "100", "--json", "--parzen", "--parzen-samples", "60")
+    assert r.returncode == 0, r.stderr
+    pz = json.loads(r.stdout)
+    assert pz["parzen_samples"] == 60 and pz["parzen_test_points"] == 50
+    assert np.isfinite(pz["parzen_nats"]) and pz["parzen_bits"] == pytest.approx(pz["parzen_nats"] / np.log(2))
+    assert [row["log_likelihood"] for row in pz["parzen_table"]] == [121, 138, 214, 220, 225]
     traj = tmp_path / "s.h5"
     r = cli("sample", "--model", model, "--n", "3", "--out", traj)
     assert r.returncode == 0, r.stderr

@@ -26,6 +26,16 @@ def test_round_trip_keeps_everything(tiny_model_path, tmp_path):
         assert f.attrs["schema_version"] == storage.SCHEMA_VERSION
         assert f["schedule/betas"].dtype == np.float64 and f["schedule/betas"].shape == (m.T,)
         assert "optimizer" in f and "weights" in f
+    # The temp file is private while written; the saved file follows the umask like any other.
+    assert copy.stat().st_mode & 0o777 == storage._FILE_MODE == 0o666 & ~_umask()
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def _umask() -> int:
+    import os
+    u = os.umask(0)
+    os.umask(u)
+    return u
 
 
 @pytest.mark.parametrize("damage", ["truncate", "garbage", "foreign", "newer", "nan", "shape", "missing"])

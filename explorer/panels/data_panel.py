@@ -4,25 +4,41 @@ signal (shown non-blocking by the window), never as a dialog."""
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout, QPushButton,
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QPushButton,
                                QSpinBox, QVBoxLayout, QWidget)
 
-from engine.datasets import POINT_SETS, DataError, load_points_file, make_points, validate_points
+from engine.datasets import BINARY_SETS, POINT_SETS, DataError, load_points_file, make_points, validate_points
+from engine.images import IMAGE_SETS
+from engine.jobs_data import family_of
 
 from ..views.draw_canvas import DrawCanvas
 
 DRAWN = "drawn"
+FOLDER = "folder of images…"     # opens a dialog; the choice becomes "folder:PATH"
 
 
 class DataPanel(QWidget):
     dataChanged = Signal(str, object)    # name, raw (n, 2) points
     error = Signal(str)
+    namedChosen = Signal(str)            # a binary or image set (built by the engine, not here)
+    familyChanged = Signal(str, bool)    # "points" | "binary" | "image", and whether the user chose it
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.name = QComboBox()
         self.name.addItems([*POINT_SETS, DRAWN])
+        # Binary and image sets are built on the engine thread when training starts.
+        for group in (BINARY_SETS, (*IMAGE_SETS, FOLDER)):
+            self.name.insertSeparator(self.name.count())
+            self.name.addItems(group)
+        self.size = QSpinBox()
+        self.size.setRange(8, 64)
+        self.size.setSingleStep(8)
+        self.size.setValue(16)
+        self.size.setSuffix(" px")
+        self.size.setToolTip("image size of new image models (square patches)")
         self.noise = QDoubleSpinBox()
         self.noise.setRange(0.0, 2.0)
         self.noise.setSingleStep(0.01)
@@ -38,10 +54,17 @@ class DataPanel(QWidget):
         self.clear = QPushButton("Clear")
         self.load = QPushButton("Load CSV/NPY…")
         self.canvas = DrawCanvas()
-        form = QFormLayout()
+        self.preview = QLabel()            # a few items of a binary or image set, in place of the canvas
+        self.preview.setAlignment(Qt.AlignHCenter | Qt.AlignTop)
+        self.preview.setWordWrap(True)
+        self.preview.setStyleSheet("color: #8b919c; padding: 8px;")
+        self.preview.hide()
+        self.form = form = QFormLayout()
         form.addRow("data set", self.name)
         form.addRow("noise", self.noise)
         form.addRow("points", self.n)
+        form.addRow("image size", self.size)
+        form.setRowVisible(self.size, False)
         buttons = QHBoxLayout()
         for b in (self.draw, self.clear, self.load):
             buttons.addWidget(b)
@@ -49,6 +72,7 @@ class DataPanel(QWidget):
         lay.addLayout(form)
         lay.addLayout(buttons)
         lay.addWidget(self.canvas, 1)
+        lay.addWidget(self.preview, 1)
         self.points: np.ndarray | None = None
         self.current = ""
         self.name.currentTextChanged.connect(self._chosen)
@@ -67,10 +91,38 @@ class DataPanel(QWidget):
         self.name.blockSignals(True)
         self.name.setCurrentText(name)
         self.name.blockSignals(False)
+        self._show_family()
         self.regenerate(quiet=quiet)
+
+    @property
+    def selected(self) -> str:
+        """The data set chosen for the next new model (2-D, binary, image or folder:PATH)."""
+        return self.name.currentText()
+
+    @property
+    def family(self) -> str:
+        name = self.selected
+        return "points" if name == DRAWN or name.startswith("file:") else family_of(name)
+
+    def named_args(self) -> dict:
+        """Data args for a binary or image set chosen here (the engine adds the rest)."""
+        return {"size": self.size.value()} if self.family == "image" else {}
+
+    def choose_named(self, name: str, args: dict | None = None, user: bool = False) -> None:
+        """Select a binary or image set quietly (e.g. the one a loaded model was trained on)."""
+        if self.name.findText(name) < 0:
+            self.name.addItem(name)
+        self.name.blockSignals(True)
+        self.name.setCurrentText(name)
+        self.name.blockSignals(False)
+        if args and "size" in args:
+            self.size.setValue(int(args["size"]))
+        self._show_family(user)
 
     def regenerate(self, quiet: bool = False) -> None:
         name = self.name.currentText()
+        if self.family != "points":
+            return
         if name == DRAWN:
             return self._stroke()
         if name.startswith("file:"):
@@ -90,6 +142,7 @@ class DataPanel(QWidget):
         self.name.blockSignals(True)
         self.name.setCurrentText(label)
         self.name.blockSignals(False)
+        self._show_family()
         self._set(label, pts)
         return True
 
@@ -101,9 +154,42 @@ class DataPanel(QWidget):
         if not quiet:
             self.dataChanged.emit(name, pts)
 
+    def _show_family(self, user: bool = False) -> None:
+        fam = self.family
+        if fam != getattr(self, "_family", "points"):
+            self._family = fam
+            self.familyChanged.emit(fam, user)
+        self.form.setRowVisible(self.noise, fam == "points")
+        self.form.setRowVisible(self.size, fam == "image")
+        self.form.labelForField(self.n).setText({"points": "points", "binary": "sequences"}.get(fam, "images"))
+        self.draw.setEnabled(fam == "points")
+        self.canvas.setVisible(fam == "points")
+        self.preview.setVisible(fam != "points")
+        if fam != "points":
+            kind = "binary vectors" if fam == "binary" else "images"
+            self.preview.setText(f"{self.selected}: {kind}, built by the engine when training starts")
+
+    def show_preview(self, name: str, grid, text: str = "") -> None:
+        """A few items of the chosen set as one (h, w, C) uint8 picture, scaled up crisply."""
+        if name != self.selected or grid is None:
+            return
+        h, w, c = grid.shape
+        grid = grid if c == 3 else grid.repeat(3, 2)
+        img = QImage(grid.tobytes(), w, h, 3 * w, QImage.Format_RGB888).copy()
+        width = max(self.preview.width() - 20, 120)
+        self.preview.setPixmap(QPixmap.fromImage(img).scaledToWidth(min(width, 360), Qt.FastTransformation))
+        self.preview.setToolTip(text)
+
     def _chosen(self, name: str) -> None:
         if name != DRAWN and self.draw.isChecked():
             self.draw.setChecked(False)
+        if name == FOLDER:
+            return self._folder_dialog()
+        self._last = name
+        self._show_family(user=True)
+        if self.family != "points":
+            self.namedChosen.emit(name)
+            return
         if name.startswith("file:"):
             return
         if name == DRAWN:
@@ -129,6 +215,17 @@ class DataPanel(QWidget):
         except DataError:
             return   # too few points yet: keep drawing
         self._set(DRAWN, pts.copy())
+
+    def _folder_dialog(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Folder of images")
+        if path:
+            self.choose_named(f"folder:{path}", user=True)
+            self.namedChosen.emit(self.selected)
+        else:   # cancelled: back to the previous choice
+            self.name.blockSignals(True)
+            self.name.setCurrentText(getattr(self, "_last", POINT_SETS[0]))
+            self.name.blockSignals(False)
+            self._show_family()
 
     def _load_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Load points", "", "Points (*.csv *.npy *.txt)")

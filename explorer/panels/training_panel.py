@@ -4,7 +4,7 @@ state; Resume trains it on; Stop ends the run. The window turns requests into co
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel, QPushButton, QSpinBox,
+from PySide6.QtWidgets import (QCheckBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel, QPushButton, QSpinBox,
                                QVBoxLayout, QWidget)
 
 from engine.presets import model_defaults
@@ -49,12 +49,17 @@ class TrainingPanel(QWidget):
         self.stop = QPushButton("Stop")
         self.start.setToolTip("train a new model on the current data, T and schedule")
         self.resume.setToolTip("train the current model further (keeps its optimiser state)")
-        form = QFormLayout()
+        self.form = form = QFormLayout()
         form.addRow("steps", self.steps)
         form.addRow("learning rate", self.lr)
         form.addRow("batch", self.batch)
         form.addRow("seed", self.seed)
         form.addRow("hidden units", self.hidden)
+        # Mirrors the Schedule panel's box (explorer/paper_control.py keeps them in step).
+        self.learn_beta = QCheckBox("learn β (trainable schedule)")
+        self.learn_beta.setToolTip("new Gaussian models learn β₂…β_T by gradient on the bound, as the "
+                                   "paper does; the Schedule plot's β_t follows live while training")
+        form.addRow(self.learn_beta)
         row = QHBoxLayout()
         for b in (self.start, self.pause, self.resume, self.stop):
             row.addWidget(b)
@@ -70,6 +75,7 @@ class TrainingPanel(QWidget):
         self.resume.clicked.connect(self.resumeRequested)
         self.stop.clicked.connect(self.stopRequested)
         self.remaining = 0          # steps left of a paused run
+        self.unit = "bits"          # of the bound: per point, per pixel or per sequence
         self.set_mode("idle", has_model=False)
 
     def train_config(self, steps: int | None = None) -> TrainConfig:
@@ -87,12 +93,24 @@ class TrainingPanel(QWidget):
         self.stop.setEnabled(mode in ("training", "paused"))
         self.resume.setText("Resume" if mode == "paused" else "Train more")
 
+    def set_family(self, family: str) -> None:
+        """The net's width means channels for new image models, hidden units otherwise."""
+        image = family == "image"
+        self.form.labelForField(self.hidden).setText("channels" if image else "hidden units")
+        self.hidden.setToolTip("channels of the multi-scale convolutional net (new image models)" if image else
+                               "hidden units per layer of the reverse network (new models)")
+
+    def set_unit(self, family: str) -> None:
+        """The bound's unit for the curves shown: per point, per pixel or per sequence."""
+        self.unit = {"image": "bits/pixel", "binary": "bits/seq"}.get(family, "bits/point")
+        self.plots.bound_plot.setLabel("left", self.unit)
+
     def set_device(self, device: str) -> None:
         self.device.setText(f"device: <b>{device}</b>")
 
     def show_progress(self, ev) -> None:
         text = f"step {ev.step:,} / {ev.total:,} · loss {ev.loss:.3f} · {ev.elapsed:.0f} s"
         if self.plots.bound_y:
-            text += f" · K = {self.plots.bound_y[-1]:.3f} bits"
+            text += f" · K = {self.plots.bound_y[-1]:.3f} {self.unit}"
         self.progress.setText(text)
         self.remaining = max(ev.total - ev.step, 0)

@@ -16,12 +16,20 @@ class SelectViewBox(pg.ViewBox):
     def __init__(self, **kw):
         super().__init__(**kw)
         self.lasso_mode = False
+        # While set (an r(x) tool, explorer/product_control.py), it takes left clicks, left
+        # drags and the wheel: tool.press(vb, (x, y), modifiers, finished), tool.wheel(delta).
+        self.tool = None
         self._poly: list = []
         self._outline = pg.PlotCurveItem(pen=pg.mkPen(theme.SELECT, width=1.5, style=Qt.DashLine))
         self._outline.setZValue(100)
         self.addItem(self._outline, ignoreBounds=True)
 
     def mouseClickEvent(self, ev):
+        if self.tool is not None and ev.button() == Qt.LeftButton:
+            ev.accept()
+            p = self.mapSceneToView(ev.scenePos())
+            self.tool.press(self, (p.x(), p.y()), ev.modifiers(), True)
+            return
         if ev.button() == Qt.LeftButton:
             ev.accept()
             p = self.mapSceneToView(ev.scenePos())
@@ -30,6 +38,11 @@ class SelectViewBox(pg.ViewBox):
             super().mouseClickEvent(ev)
 
     def mouseDragEvent(self, ev, axis=None):
+        if self.tool is not None and ev.button() == Qt.LeftButton:
+            ev.accept()
+            p = self.mapSceneToView(ev.scenePos())
+            self.tool.press(self, (p.x(), p.y()), ev.modifiers(), ev.isFinish())
+            return
         lasso = self.lasso_mode or bool(ev.modifiers() & Qt.ShiftModifier)
         if ev.button() != Qt.LeftButton or not (lasso or self._poly):
             return super().mouseDragEvent(ev, axis)
@@ -47,3 +60,10 @@ class SelectViewBox(pg.ViewBox):
             self._outline.setData([], [])
             if len(poly) >= 3:
                 self.lassoed.emit(poly, bool(ev.modifiers() & Qt.ControlModifier))
+
+    def wheelEvent(self, ev, axis=None):
+        delta = ev.delta() if hasattr(ev, "delta") else ev.angleDelta().y()
+        if self.tool is not None and self.tool.wheel(delta):
+            ev.accept()
+            return
+        super().wheelEvent(ev, axis)

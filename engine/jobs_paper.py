@@ -1,0 +1,98 @@
+"""Worker jobs for the rest of the paper: the entropy-production bounds with the learned
+reverse step's entropy (eq. 24), and AIS estimates of log p sent beside the bound while
+training. Runs only on the worker thread; registered in engine.jobs.HANDLERS."""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from . import messages as m
+from .ais import ais_log_likelihood
+from .diffusion import LN2
+from .likelihood import evaluate_bound
+
+DESCRIBE = {"entropy": "computing entropy-production bounds"}
+DONE = {"entropy": "entropy bounds ready"}
+
+# AIS while training: on every AIS_EVERY-th bound evaluation (the first and the last too),
+# on a fixed subset of the held-out data with a fixed seed, so successive estimates differ
+# only through the model. The cost is capped at about AIS_BUDGET network evaluations
+# (points × trajectories × T): 200 points × 16 trajectories for a 2-D model at T = 40
+# (~0.1 s on one CPU thread), 40 × 16 for the heartbeat at T = 200 (~0.4 s). A pause
+# waits for at most one estimate.
+AIS_EVERY = 3
+AIS_BUDGET = 128_000
+AIS_POINTS = 200
+AIS_TRAJECTORIES = 32
+
+
+def ais_plan(T: int, available: int) -> tuple[int, int]:
+    """(points, trajectories) for one in-training AIS estimate within AIS_BUDGET."""
+    k = AIS_TRAJECTORIES if AIS_POINTS * AIS_TRAJECTORIES * T <= AIS_BUDGET else AIS_TRAJECTORIES // 2
+    points = int(np.clip(AIS_BUDGET // (k * T), 40, AIS_POINTS))
+    return min(points, available), k
+
+
+class TrainingAis:
+    """Counts bound evaluations in a training run and, on the chosen ones, yields an
+    AisEstimate. Vector models only (2-D points, binary sequences): images cost too much."""
+
+    def __init__(self, state, held: np.ndarray, every: int | None = None):
+        self.state, self.held, self.count = state, held, 0
+        self.every = max(int(every or AIS_EVERY), 1)
+
+    def after_bound(self, model, p):
+        self.count += 1
+        if len(model.shape) != 1 or len(self.held) < 2 or not (p.done or (self.count - 1) % self.every == 0):
+            return
+        points, k = ais_plan(model.T, len(self.held))
+        sub = self.held[:points]
+        t0 = time.perf_counter()
+        ll, se, _ = ais_log_likelihood(model, sub, trajectories=k, seed=0, device=self.state.device)
+        bound = evaluate_bound(model, sub, seed=0, device=self.state.device)
+        model.net.train()   # the training loop carries on after this
+        yield m.AisEstimate(model_id=self.state.model_id, step=p.step, ais_bits=ll, ais_stderr_bits=se,
+                            bound_bits=bound.K_bits, points=points, trajectories=k,
+                            seconds=time.perf_counter() - t0, unit=bound.unit)
+
+
+# ---- entropy production -------------------------------------------------------------------
+def _entropy_data(model, cmd: m.EntropyRequest) -> np.ndarray:
+    """Standardised data to average the model's reverse entropy over q(x_t)."""
+    raw = cmd.data
+    if raw is not None and tuple(np.shape(raw)[1:]) != tuple(model.shape):
+        raw = None
+    if raw is None:
+        raw = model.heldout
+    if raw is None:
+        try:
+            from .datasets import make_points
+            raw = make_points(model.config.data, n=10, n_heldout=cmd.n, seed=1,
+                              **({"noise": model.config.data_args["noise"]} if "noise" in model.config.data_args else {})).heldout
+        except (ValueError, OSError, ImportError):
+            raw = None
+    if raw is None or tuple(np.shape(raw)[1:]) != tuple(model.shape):
+        # Unit-variance stand-in (standardised data have unit variance by construction).
+        return np.random.default_rng(0).standard_normal((cmd.n, *model.shape)).astype(np.float32)
+    raw = np.asarray(raw)[: cmd.n if len(model.shape) == 1 else min(cmd.n, 32)]
+    return model.standardise(raw)
+
+
+def _entropy(state, cmd: m.EntropyRequest):
+    from .entropy import with_model_entropy
+    from .entropy_binary import with_binary_model_entropy
+
+    model = state.require_model()
+    x0 = _entropy_data(model, cmd)
+    binary = model.diffusion.family == "binomial"
+    try:
+        eb = (with_binary_model_entropy if binary else with_model_entropy)(model, x0)
+    finally:
+        model.to(state.device)   # both compute on the CPU; later jobs expect the device
+    yield m.EntropyCurve(model_id=state.model_id, family=model.diffusion.family, t=eb.t.copy(),
+                         lower=eb.lower / LN2, upper=eb.upper / LN2,
+                         model=None if eb.model is None else eb.model / LN2)
+
+
+HANDLERS = {m.EntropyRequest: _entropy}

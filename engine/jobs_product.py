@@ -1,0 +1,108 @@
+"""Worker jobs for the 2-D view's p·r panel and log-density map. Both speak in the view's
+standardised coordinates; the guides (engine/inpaint.py) work in raw units, so r is
+carried across here. Runs only on the worker thread; events carry copies."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+
+from . import messages as m
+from .ais import ais_log_likelihood
+from .inpaint import RegionGuide, ScoreGuide
+from .sampling import collect, sample_progressive
+
+
+class ViewBump(ScoreGuide):
+    """BumpGuide's r = N(z; centre, scale²·I) with z the standardised coordinate, so the
+    bump is round in the view. In raw units it is N(x; mean + std·c, diag(std·scale)²)."""
+
+    def __init__(self, model, centre, scale: float, strength: float = 1.0):
+        super().__init__(model, strength)
+        if not scale > 0:
+            raise ValueError("the bump's scale must be positive")
+        c = torch.as_tensor(np.asarray(centre, dtype=np.float32))
+        self.centre_raw = c * self.std + self.mean
+        self.scale_raw = float(scale) * self.std
+
+    def grad_log_r(self, x_raw):
+        s = self.scale_raw.to(x_raw.device)
+        return -(x_raw - self.centre_raw.to(x_raw.device)) / s ** 2
+
+    def curvature(self):
+        return 1.0 / self.scale_raw ** 2
+
+
+def raw_extent(model, extent) -> tuple:
+    """A standardised box (x0, x1, y0, y1) in raw units (the map is affine per axis)."""
+    mu, sd = np.asarray(model.data_mean, float), np.asarray(model.data_std, float)
+    x0, x1, y0, y1 = (float(v) for v in extent)
+    return (mu[0] + sd[0] * x0, mu[0] + sd[0] * x1, mu[1] + sd[1] * y0, mu[1] + sd[1] * y1)
+
+
+def product_guide(model, cmd: m.SampleProduct) -> ScoreGuide:
+    if tuple(model.shape) != (2,) or model.diffusion.family != "gaussian":
+        raise ValueError("p·r needs a 2-D Gaussian diffusion model")
+    if cmd.bump is not None:
+        cx, cy, scale = (float(v) for v in cmd.bump)
+        return ViewBump(model, (cx, cy), scale, cmd.strength)
+    if cmd.region is not None:
+        grid = np.asarray(cmd.region, dtype=np.float64)
+        if grid.max(initial=0.0) <= 0:
+            raise ValueError("the painted region is empty")
+        # A painted r is an indicator: its log has gradient only near the edge, so the
+        # default pull is stronger than a bump's (strength scales ∂log r/∂x).
+        return RegionGuide(model, grid, raw_extent(model, cmd.extent), smooth=2.5,
+                           strength=3.0 * cmd.strength, max_step=0.5)
+    raise ValueError("give r: a bump or a painted region")
+
+
+def _product(state, cmd: m.SampleProduct):
+    model = state.require_model()
+    guide = product_guide(model, cmd)
+    steps = []
+    for s in sample_progressive(model, cmd.n, seed=cmd.seed, device=state.device, guide=guide):
+        steps.append(s)
+        yield m.ProductStep(t=s.t, tag=cmd.tag)      # a newer r cancels the run here
+    x, _ = collect(steps)
+    yield m.ProductTrajectory(model_id=state.model_id, tag=cmd.tag, x=x.astype(np.float32))
+
+
+def grid_centres(n: int, extent: float) -> np.ndarray:
+    """Cell centres of an n×n grid over [-extent, extent]², shape (n, n, 2) indexed [x, y]:
+    an ImageItem with rect (-E, -E, 2E, 2E) puts each value on its cell."""
+    c = -extent + (np.arange(n) + 0.5) * (2 * extent / n)
+    xx, yy = np.meshgrid(c, c, indexing="ij")
+    return np.stack([xx, yy], -1)
+
+
+def _log_density(state, cmd: m.LogDensityGrid):
+    model = state.require_model()
+    if tuple(model.shape) != (2,):
+        raise ValueError("the log-density map is for 2-D models")
+    n, k = int(cmd.n), int(cmd.trajectories)
+    if n < 2 or k < 1:
+        raise ValueError("the map needs at least 2×2 points and one trajectory each")
+    pts = grid_centres(n, cmd.extent).reshape(-1, 2)
+    values = np.full(n * n, np.nan)
+    # ~8k forward paths a batch: a few tenths of a second on a CPU, so the map paints in
+    # column by column and a new request cancels within a batch.
+    rows = max(1, 8192 // k)
+    for i, s in enumerate(range(0, len(pts), rows)):
+        chunk = pts[s:s + rows]
+        _, _, bits = ais_log_likelihood(model, chunk, trajectories=k, seed=cmd.seed * 7919 + i,
+                                        device=str(state.device), batch=rows * k)
+        values[s:s + len(chunk)] = bits
+        yield m.LogDensityMap(model_id=state.model_id, values=values.reshape(n, n).copy(), extent=float(cmd.extent),
+                              done=s + len(chunk), total=len(pts), trajectories=k)
+
+
+def log_density_offset_bits(data_std) -> float:
+    """log₂ p in raw units = log₂ p in standardised units − this (the Jacobian)."""
+    return float(np.sum(np.log(np.asarray(data_std, float))) / math.log(2))
+
+
+HANDLERS = {m.SampleProduct: _product, m.LogDensityGrid: _log_density}
+DESCRIBE = {"product": "sampling p·r", "log_density": "estimating log p on a grid (AIS)"}
+DONE = {"product": "p·r samples ready", "log_density": "log p map ready"}
