@@ -35,10 +35,18 @@ def entropy_bounds(alpha_bar: np.ndarray, beta: np.ndarray) -> EntropyBounds:
     return EntropyBounds(t, lower, upper)
 
 
-@torch.no_grad()
 def with_model_entropy(model, x0: np.ndarray, seed: int = 0) -> EntropyBounds:
     """Bounds plus E_q[H(p(x_{t-1}|x_t))] per dimension from the model's f_Σ, on standardised
     data x0 (Gaussian models only)."""
+    for out in model_entropy_steps(model, x0, seed):
+        pass
+    return out
+
+
+@torch.no_grad()
+def model_entropy_steps(model, x0: np.ndarray, seed: int = 0):
+    """with_model_entropy one step t at a time: yields the bounds with `model` filled so far,
+    so a worker job can stop between steps."""
     arrays = model.schedule.arrays()
     out = entropy_bounds(arrays.alpha_bar, arrays.beta)
     diff = model.diffusion
@@ -52,5 +60,5 @@ def with_model_entropy(model, x0: np.ndarray, seed: int = 0) -> EntropyBounds:
         xt = diff.q_sample(x, tt, diff.noise_like(x, gen), c)
         _, var, _ = diff.p_mean_var(model.net, xt, tt, c)
         ent.append(float(_h(var.numpy()).mean()))
-    out.model = np.asarray(ent)
-    return out
+        out.model = np.asarray(ent)
+        yield out

@@ -36,6 +36,14 @@ def binary_entropy_bounds(alpha_bar: np.ndarray, beta: np.ndarray) -> EntropyBou
 def with_binary_model_entropy(model, x0: np.ndarray, seed: int = 0) -> EntropyBounds:
     """Bounds plus E_q[H(p(x_{t-1}|x_t))] per bit from the model's reverse rates, on binary
     data x0 (n, bits)."""
+    for out in binary_model_entropy_steps(model, x0, seed):
+        pass
+    return out
+
+
+@torch.no_grad()
+def binary_model_entropy_steps(model, x0: np.ndarray, seed: int = 0):
+    """One step t at a time, yielding the bounds filled so far (see model_entropy_steps)."""
     a = model.schedule.arrays()
     out = binary_entropy_bounds(a.alpha_bar, a.beta)
     diff = model.diffusion
@@ -50,5 +58,6 @@ def with_binary_model_entropy(model, x0: np.ndarray, seed: int = 0) -> EntropyBo
         xt = diff.q_sample(x, tt, diff.noise_like(x, gen), c)
         rate, _ = diff.reverse_rate(model.net, xt, tt, c)
         ent.append(float(_hb(rate.numpy()).mean()))
-    out.model = np.asarray(ent)
-    return out
+        out.model = np.asarray(ent)
+        yield out
+

@@ -75,19 +75,21 @@ def _entropy_data(model, cmd: m.EntropyRequest) -> np.ndarray:
     if raw is None or tuple(np.shape(raw)[1:]) != tuple(model.shape):
         # Unit-variance stand-in (standardised data have unit variance by construction).
         return np.random.default_rng(0).standard_normal((cmd.n, *model.shape)).astype(np.float32)
-    raw = np.asarray(raw)[: cmd.n if len(model.shape) == 1 else min(cmd.n, 32)]
+    raw = np.asarray(raw)[: cmd.n if len(model.shape) == 1 else min(cmd.n, 16)]
     return model.standardise(raw)
 
 
 def _entropy(state, cmd: m.EntropyRequest):
-    from .entropy import with_model_entropy
-    from .entropy_binary import with_binary_model_entropy
+    from .entropy import model_entropy_steps
+    from .entropy_binary import binary_model_entropy_steps
 
     model = state.require_model()
     x0 = _entropy_data(model, cmd)
     binary = model.diffusion.family == "binomial"
+    eb = None
     try:
-        eb = (with_binary_model_entropy if binary else with_model_entropy)(model, x0)
+        for eb in (binary_model_entropy_steps if binary else model_entropy_steps)(model, x0):
+            yield None   # a checkpoint: this background job steps aside for any other command
     finally:
         model.to(state.device)   # both compute on the CPU; later jobs expect the device
     yield m.EntropyCurve(model_id=state.model_id, family=model.diffusion.family, t=eb.t.copy(),

@@ -14,7 +14,8 @@ from .training import TrainConfig
 @dataclass
 class Command:
     kind = "command"
-    preempt = False   # a new command of this kind cancels a running one of the same kind
+    preempt = False      # a new command of this kind cancels a running one of the same kind
+    background = False   # any other command cancels it, and it is queued again behind that
 
 
 @dataclass
@@ -344,6 +345,7 @@ class EntropyRequest(Command):
     n: int = 500
     kind = "entropy"
     preempt = True
+    background = True
 
 
 @dataclass

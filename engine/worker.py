@@ -3,7 +3,10 @@
 It runs one job at a time. Jobs are generators of events, so cancelling is cooperative:
 the worker checks between yields. A new command of a kind already queued replaces it
 (newest wins); a preemptive kind (sampling, drift, ...) also cancels a running job of its
-kind. An exception in a job becomes a JobFailed event and the worker carries on.
+kind. A background kind (e.g. the entropy curve) steps aside for any other command: it is
+cancelled and queued again behind it, so a slow view never delays what the user just did.
+Jobs may yield None as a bare checkpoint. An exception in a job becomes a JobFailed event
+and the worker carries on.
 """
 from __future__ import annotations
 
@@ -25,6 +28,8 @@ class EngineWorker:
         self._cv = threading.Condition()
         self._cancel_kinds: set[str] = set()
         self._running_kind: str | None = None
+        self._running_background = False
+        self._yielded = False           # the running background job was asked to step aside
         self._stop = False
         self._next_id = 1
         self._thread = threading.Thread(target=self._run, name="engine-worker", daemon=True)
@@ -39,11 +44,15 @@ class EngineWorker:
                     self._pending.pop(k, None)
                 if self._running_kind in kinds:
                     self._cancel_kinds.add(self._running_kind)
+                    self._yielded = False
             else:
                 self._pending.pop(cmd.kind, None)   # newest wins
                 self._pending[cmd.kind] = cmd
                 if cmd.preempt and self._running_kind == cmd.kind:
                     self._cancel_kinds.add(cmd.kind)
+                elif self._running_background and self._running_kind not in (None, cmd.kind):
+                    self._cancel_kinds.add(self._running_kind)
+                    self._yielded = True
             self._cv.notify()
 
     @property
@@ -75,11 +84,14 @@ class EngineWorker:
                     return
                 _, cmd = self._pending.popitem(last=False)
                 self._running_kind = cmd.kind
+                self._running_background = cmd.background
+                self._yielded = False
                 self._cancel_kinds.discard(cmd.kind)
                 job_id, self._next_id = self._next_id, self._next_id + 1
             self._execute(job_id, cmd)
             with self._cv:
                 self._running_kind = None
+                self._running_background = False
 
     def _cancelled(self, kind: str) -> bool:
         with self._cv:
@@ -91,10 +103,14 @@ class EngineWorker:
         try:
             gen = jobs.run(self.state, cmd)
             for event in gen:
-                event.job = job_id
-                self.events.put(event)
+                if event is not None:
+                    event.job = job_id
+                    self.events.put(event)
                 if self._cancelled(cmd.kind):
                     gen.close()   # runs the job's finally: (e.g. keeps optimiser state)
+                    with self._cv:
+                        if self._yielded and not self._stop:   # run it again after the others
+                            self._pending.setdefault(cmd.kind, cmd)
                     self.events.put(JobFinished(job_id, cmd.kind, cancelled=True, text="cancelled"))
                     return
             self.events.put(JobFinished(job_id, cmd.kind, text=jobs.describe_done(cmd)))

@@ -92,3 +92,36 @@ def test_events_carry_private_copies(tiny_model_path):
         assert (ev.points == 0).all() and ev.mean.shape == (4, 2) and (ev.var > 0).all()
     finally:
         w.shutdown(2.0)
+
+
+def test_a_background_job_steps_aside_and_runs_again_after(tiny_model_path, monkeypatch):
+    from dataclasses import dataclass
+
+    from engine import jobs
+
+    @dataclass
+    class Slow(m.Command):
+        kind = "slow"
+        background = True
+
+    def slow(state, cmd):
+        for _ in range(300):
+            time.sleep(0.01)
+            yield None          # a bare checkpoint
+        yield m.BoundResult(report={"done": True})
+
+    monkeypatch.setitem(jobs.HANDLERS, Slow, slow)
+    w = EngineWorker(device="cpu")
+    try:
+        w.submit(m.LoadModel(str(tiny_model_path)))
+        drain_until(w, lambda e: isinstance(e, m.JobFinished))
+        w.submit(Slow())
+        drain_until(w, lambda e: isinstance(e, m.JobStarted) and e.kind == "slow")
+        w.submit(m.Sample(n=5))
+        seen = drain_until(w, lambda e: isinstance(e, m.BoundResult), timeout=30)
+        order = [(type(e).__name__, getattr(e, "kind", ""), getattr(e, "cancelled", None)) for e in seen
+                 if isinstance(e, (m.JobStarted, m.JobFinished))]
+        assert order == [("JobFinished", "slow", True), ("JobStarted", "sample", None),
+                         ("JobFinished", "sample", False), ("JobStarted", "slow", None)]
+    finally:
+        assert w.shutdown(2.0)
