@@ -40,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
 
     t = sub.add_parser("train", help="train a model and save it to HDF5")
-    t.add_argument("--data", required=True, help="swissroll|moons|eightgaussians|checkerboard|circles|FILE.csv|FILE.npy; "
+    t.add_argument("--data", required=True, help="swissroll|moons|eightgaussians|checkerboard|circles|FILE.csv|FILE.npy; binary: heartbeat|bindigits; "
                    "images: digits|deadleaves|texture|patches|folder:PATH")
     t.add_argument("--noise", type=float, default=0.05, help="noise std of built-in 2-D sets, raw units")
     t.add_argument("--n", type=int, default=50000, help="training points to generate (images: patches, at most 20000)")

@@ -40,7 +40,7 @@ IMAGE_MODEL = ModelConfig(T=100, schedule="snr", beta1=1e-4, parameterisation="e
 IMAGE_TRAIN = TrainConfig(steps=3000, batch=32, lr=2e-3, eval_every=1000, eval_points=200)
 
 # Binary data (binomial diffusion). T = 200: the exact reverse model of this form reaches
-# -2.335 bits/seq there (-2.414 at T = 50, -2.366 at T = 100; bench/bench_binary.py).
+# -2.346 bits/seq there (-2.414 at T = 50, -2.376 at T = 100; bench/bench_binary.py prints these).
 BINARY_MODEL = ModelConfig(family="binomial", T=200, schedule="paper",
                            net={"kind": "mlp", "hidden": 128, "layers": 3, "J": 16, "time_input": True})
 BINARY_TRAIN = TrainConfig(steps=3000, batch=512, lr=3e-3, eval_every=1000)

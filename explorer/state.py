@@ -122,7 +122,7 @@ class AppState:
         t = self.t if t is None else t
         b, ab, snr = self.step_numbers(t)
         nums = (f"<b>t = {t}</b> / {self.T} &nbsp; β<sub>t</sub> = {b:.3g} &nbsp; "
-                f"ᾱ<sub>t</sub> = {_near_one(ab)} &nbsp; SNR<sub>t</sub> = {snr:.3g}")
+                f"ᾱ<sub>t</sub> = {_near_one(ab)} &nbsp; SNR<sub>t</sub> = {_snr(snr)}")
         if t == 0:
             eq = "x<sub>0</sub> ~ data &nbsp;(reverse: the model's sample)"
         elif self.model.kind == "binary":   # binomial diffusion: bit flips, not Gaussian noise
@@ -133,6 +133,11 @@ class AppState:
                   f" &nbsp;&nbsp; p(x<sub>{t-1}</sub>|x<sub>{t}</sub>) = N(f<sub>μ</sub>(x<sub>{t}</sub>,{t}),"
                   f" f<sub>Σ</sub>(x<sub>{t}</sub>,{t}))")
         return f"{nums}<br>{eq}"
+
+
+def _snr(v: float) -> str:
+    """At t = 0 nothing has been added yet: the signal-to-noise ratio is infinite."""
+    return "∞" if not np.isfinite(v) or v > 1e100 else f"{v:.3g}"
 
 
 def _near_one(v: float) -> str:

@@ -1,0 +1,118 @@
+"""Regenerate the README's screenshots from the bundled models (offscreen, no display):
+
+    QT_QPA_PLATFORM=offscreen python docs/screenshots.py
+"""
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from PySide6.QtCore import QEvent, QSettings, Qt  # noqa: E402
+from PySide6.QtGui import QMouseEvent  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+MODELS = ROOT / "assets" / "models"
+SIZE = (1600, 940)
+
+
+def wait(app, pred, timeout=120.0):
+    end = time.monotonic() + timeout
+    while not pred():
+        if time.monotonic() > end:
+            raise TimeoutError("the engine did not answer in time")
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def settle(app, seconds):
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def idle(w):
+    return not w.client.running and not w.client._worker.busy
+
+
+def window(app, model):
+    from explorer.main_window import MainWindow
+    w = MainWindow(model_path=str(MODELS / model), autoplay=False)
+    w.resize(*SIZE)
+    w.show()
+    settle(app, 0.5)
+    wait(app, lambda: w.state.has_model and idle(w))
+    return w
+
+
+def drag(canvas, points):
+    def send(kind, x, y):
+        p = canvas.to_widget(x, y)
+        buttons = Qt.NoButton if kind == QEvent.MouseButtonRelease else Qt.LeftButton
+        QApplication.sendEvent(canvas, QMouseEvent(kind, p, canvas.mapToGlobal(p), Qt.LeftButton, buttons,
+                                                   Qt.NoModifier))
+    send(QEvent.MouseButtonPress, *points[0])
+    for x, y in points[1:]:
+        send(QEvent.MouseMove, x, y)
+    send(QEvent.MouseButtonRelease, *points[-1])
+
+
+def main() -> None:
+    QSettings.setDefaultFormat(QSettings.IniFormat)    # don't touch the user's settings
+    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(ROOT / ".screenshots-settings"))
+    app = QApplication.instance() or QApplication(sys.argv)
+    from explorer import theme
+    theme.apply(app)
+    theme.configure_pyqtgraph()
+    out = ROOT / "docs"
+
+    w = window(app, "swissroll.h5")
+    wait(app, lambda: w.state.reverse is not None and w.state.forward is not None)
+    w.act_drift.setChecked(True)
+    w.state.select("reverse", list(range(0, 2000, 97)))
+    w.timeline.set_t(w.state.T // 3)
+    settle(app, 1.5)
+    w.grab().save(str(out / "screenshot.png"))
+    w.product.place_bump(0.9, 0.9, 0.35)
+    w.act_drift.setChecked(False)
+    w.state.clear_selection()
+    w.timeline.set_t(0)
+    w.product.act_logp.setChecked(True)
+    wait(app, lambda: idle(w))
+    settle(app, 1.0)
+    w.grab().save(str(out / "product.png"))
+    w.close()
+
+    w = window(app, "digits.h5")
+    wait(app, lambda: idle(w))
+    w.timeline.set_t(35)
+    settle(app, 1.0)
+    w.grab().save(str(out / "images.png"))
+    w.tabs.setCurrentWidget(w.inpaint)
+    wait(app, lambda: w.inpaint.ready)
+    w.inpaint.pick(6)
+    settle(app, 0.5)
+    drag(w.inpaint.canvas, [(1.0, 10.0), (5.0, 10.5), (10.0, 10.0), (14.5, 10.5)])
+    drag(w.inpaint.canvas, [(1.0, 12.5), (8.0, 13.0), (14.5, 12.5)])
+    wait(app, lambda: idle(w))
+    settle(app, 1.0)
+    w.grab().save(str(out / "inpaint.png"))
+    w.close()
+
+    w = window(app, "heartbeat.h5")
+    wait(app, lambda: idle(w))
+    w.timeline.set_t(30)
+    settle(app, 1.0)
+    w.grab().save(str(out / "binary.png"))
+    w.close()
+    print("wrote docs/screenshot.png, product.png, images.png, inpaint.png, binary.png")
+
+
+if __name__ == "__main__":
+    main()
