@@ -166,6 +166,8 @@ class BinaryWorkspace(QWidget):
         return int(np.clip(self.w.timeline.t, 0, max(self.T, 0)))
 
     def redraw(self, *_) -> None:
+        if not self.active:     # follows the slider only while it shows a binary model
+            return
         t = self.t()
         fwd = None if self.forward is None or len(self.forward) <= t else self.forward[t]
         self.raster.set_frame("forward", fwd, f"forward q(x<sub>t</sub> | x<sub>0</sub>) · held-out · t = {t}")

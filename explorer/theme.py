@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QGraphicsItem
 
 BG = "#16181d"
 PANEL = "#1f2229"
@@ -53,4 +54,12 @@ def plot_style(plot: pg.PlotItem, title: str = "", x: str = "", y: str = "", gri
     if grid:   # a translucent grid costs ~3 ms a repaint per axis: not on animated views
         plot.showGrid(x=True, y=True, alpha=0.15)
     plot.setMenuEnabled(False)
+    return plot
+
+
+def cache_axes(plot: pg.PlotItem) -> pg.PlotItem:
+    """For plots redrawn every frame of playback whose ranges rarely change: Qt keeps each
+    axis as a pixmap instead of replaying its text (~0.5 ms an axis a repaint)."""
+    for axis in ("left", "bottom"):
+        plot.getAxis(axis).setCacheMode(QGraphicsItem.DeviceCoordinateCache)
     return plot

@@ -185,14 +185,8 @@ class TrainingControl:
     # ---- events -----------------------------------------------------------------------
     def show_history(self, info, history: dict) -> None:
         """A model opened: its stored curves, in its family's unit."""
-        hist = dict(history)
-        d = int(np.prod(info.config.get("shape", (2,))))
-        bound = list(hist.get("bound_bits", []))
-        # Image models saved before the bound was stored per pixel hold bits per image.
-        if info.kind == "image" and bound and np.nanmax(np.abs(bound)) > 64:
-            hist["bound_bits"] = [b / d for b in bound]
         self.panel.set_unit(info.kind)
-        self.panel.plots.set_history(hist)
+        self.panel.plots.set_history(dict(history))
 
     def on_progress(self, ev: m.TrainProgress) -> None:
         if ev.model_id != self.w.state.model.model_id:

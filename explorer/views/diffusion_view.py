@@ -9,6 +9,7 @@ from PySide6.QtCore import Signal
 
 from .. import geometry, theme
 from ..state import AppState
+from .point_cloud import PointCloud
 from .trajectory_plot import TrajectoryPlot, make_plot_cursor
 
 DIRECTIONS = ("forward", "reverse")
@@ -39,7 +40,7 @@ class DiffusionView(pg.GraphicsLayoutWidget):
             vb.lassoed.connect(lambda poly, add, d=d: self._lasso(d, poly, add))
 
     # ---- convenience for tests and the bench -----------------------------------------
-    def scatter(self, direction: str) -> pg.ScatterPlotItem:
+    def scatter(self, direction: str) -> PointCloud:
         return self.panels[direction].scatter
 
     # ---- drawing --------------------------------------------------------------------

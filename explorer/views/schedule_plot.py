@@ -15,7 +15,7 @@ CURVES = (("beta", "β<sub>t</sub>", "#ef5350"), ("alpha_bar", "ᾱ<sub>t</sub>"
 class SchedulePlot(pg.PlotWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
-        p = theme.plot_style(self.getPlotItem(), x="t")
+        p = theme.cache_axes(theme.plot_style(self.getPlotItem(), x="t"))
         p.setLogMode(y=True)
         p.setLabel("left", "value (log)")
         self.legend = p.addLegend(offset=(-4, 4), labelTextSize="8pt", brush=pg.mkBrush(22, 24, 29, 200))
@@ -29,24 +29,10 @@ class SchedulePlot(pg.PlotWidget):
 
     def set_model(self, arrays: dict | None) -> None:
         """arrays: beta, alpha_bar, snr indexed t = 0..T (t = 0 is left off a log axis)."""
-        for key, curve in self.curves.items():
-            if arrays is None or arrays.get(key) is None:
-                curve.setData([], [])
-            else:
-                y = np.asarray(arrays[key], float)
-                t = np.arange(len(y))
-                ok = (t >= 1) & (y > 0) & np.isfinite(y)
-                curve.setData(t[ok], y[ok])
+        _show(self.curves, arrays)
 
     def set_preview(self, arrays: dict | None) -> None:
-        for key, curve in self.previews.items():
-            if arrays is None:
-                curve.setData([], [])
-            else:
-                y = np.asarray(arrays[key], float)
-                t = np.arange(len(y))
-                ok = (t >= 1) & (y > 0) & np.isfinite(y)
-                curve.setData(t[ok], y[ok])
+        _show(self.previews, arrays)
 
     def set_t(self, t: int) -> None:
         self.marker.setValue(t)
@@ -58,3 +44,15 @@ def schedule_arrays(kind: str, T: int, beta1: float) -> dict:
     beta = np.concatenate([[0.0], make_betas(kind, T, beta1)])
     ab = np.cumprod(1.0 - beta)
     return {"beta": beta, "alpha_bar": ab, "snr": ab / np.maximum(1.0 - ab, 1e-300)}
+
+
+def _show(curves: dict, arrays: dict | None) -> None:
+    for key, curve in curves.items():
+        y = None if arrays is None else arrays.get(key)
+        if y is None:
+            curve.setData([], [])
+            continue
+        y = np.asarray(y, float)
+        t = np.arange(len(y))
+        ok = (t >= 1) & (y > 0) & np.isfinite(y)
+        curve.setData(t[ok], y[ok])

@@ -1,6 +1,6 @@
 """One side of the diffusion view (forward or reverse): the points at step t as one
-ScatterPlotItem (pxMode, a single brush: fast at 100k points), with overlays for selected
-paths, the drift field, covariance ellipses and a density map."""
+PointCloud (drawn by numpy: fast at 100k points), with overlays for selected paths, the
+drift field, covariance ellipses and a density map."""
 from __future__ import annotations
 
 import numpy as np
@@ -8,6 +8,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 
 from .. import geometry, theme
+from .point_cloud import PointCloud
 from .select_viewbox import SelectViewBox
 
 E = geometry.VIEW_RANGE
@@ -17,15 +18,14 @@ class TrajectoryPlot:
     def __init__(self, layout: pg.GraphicsLayout, row: int, col: int, title: str, colour: str):
         self.vb = SelectViewBox(lockAspect=True)
         self.plot = layout.addPlot(row=row, col=col, viewBox=self.vb)
-        theme.plot_style(self.plot, title, grid=False)
+        theme.cache_axes(theme.plot_style(self.plot, title, grid=False))
         self.plot.setRange(xRange=(-E, E), yRange=(-E, E), padding=0.02)
         self.colour = colour
         self.heat = pg.ImageItem()
         self.heat.setLookupTable(pg.colormap.get("inferno").getLookupTable(nPts=256))
         self.heat.setZValue(-10)
         self.heat.setVisible(False)
-        self.scatter = pg.ScatterPlotItem(size=3, pen=None, brush=pg.mkBrush(colour), pxMode=True,
-                                          hoverable=False, antialias=False)
+        self.scatter = PointCloud(colour, size=3)
         self.paths = pg.PlotDataItem(pen=pg.mkPen(theme.SELECT, width=1.2), connect="finite")
         self.paths.setZValue(5)
         self.chosen = pg.ScatterPlotItem(size=8, pen=pg.mkPen("w", width=1), brush=pg.mkBrush(theme.SELECT),
@@ -48,7 +48,7 @@ class TrajectoryPlot:
             self.empty.setText(message)
             return
         self.empty.setText("")
-        move_points(self.scatter, pts[:, 0], pts[:, 1])
+        self.scatter.set_points(pts)
 
     def show_paths(self, paths: np.ndarray | None, t: int) -> None:
         x, y = geometry.paths_xy(paths)
