@@ -12,7 +12,7 @@ import numpy as np
 from . import presets
 from .cli import UsageError, _check_out, print_json
 from .devices import pick_device
-from .images import channel_stats, dequantise, make_images, read_image, read_mask, to_uint8
+from .images import channel_stats, dequantise, make_images, read_image, read_mask, write_png
 from .inpaint import denoise, inpaint
 from .likelihood import evaluate_bound
 from .model import DiffusionModel
@@ -215,11 +215,8 @@ def _write(args, kind: str, image: np.ndarray, out: dict, **attrs) -> None:
             f.create_dataset(k, data=np.asarray(v, dtype=np.float32 if v.dtype != bool else bool),
                              compression="gzip", compression_opts=1)
     if args.png:
-        import imageio.v3 as iio
-
         def png(name, x):
-            x = np.asarray(x)
-            iio.imwrite(Path(args.png) / f"{name}.png", to_uint8(x[0] if x.shape[0] == 1 else np.moveaxis(x, 0, -1)))
+            write_png(Path(args.png) / f"{name}.png", x)
 
         for i, s in enumerate(out["samples"]):
             png(f"sample_{i:02d}", s)

@@ -236,6 +236,14 @@ def to_uint8(x: np.ndarray) -> np.ndarray:
     return np.clip(np.floor(np.asarray(x) * 256.0), 0, 255).astype(np.uint8)
 
 
+def write_png(path: str | Path, x: np.ndarray) -> None:
+    """A (C, H, W) image in [0, 1] (C = 1 or 3) to an 8-bit PNG."""
+    import imageio.v3 as iio
+
+    x = np.asarray(x)
+    iio.imwrite(path, to_uint8(x[0] if x.shape[0] == 1 else np.moveaxis(x, 0, -1)))
+
+
 def _folder(folder: str, n: int, size: int, channels: int, seed: int):
     path = Path(folder)
     if not path.is_dir():

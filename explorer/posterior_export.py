@@ -9,15 +9,12 @@ from pathlib import Path
 import numpy as np
 
 from engine.commands_images import POSTERIOR_KIND
-from engine.images import to_uint8
+from engine.images import write_png
 from engine.storage import atomic_h5
 
 
 def _png(path: Path, x: np.ndarray) -> None:
-    import imageio.v3 as iio
-
-    x = np.clip(np.asarray(x, dtype=np.float64), 0.0, 1.0)
-    iio.imwrite(path, to_uint8(x[0] if x.shape[0] == 1 else np.moveaxis(x, 0, -1)))
+    write_png(path, np.clip(np.asarray(x, dtype=np.float64), 0.0, 1.0))
 
 
 def write_pngs(folder, result) -> list[str]:
