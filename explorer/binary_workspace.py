@@ -117,6 +117,8 @@ class BinaryWorkspace(QWidget):
         if new:
             self.forward = self.reverse = self.reverse_p = None
             self.bound, self.ais = None, None
+            if not training:        # the Data dock shows the set this model was trained on
+                self.w.data_panel.choose_named(self.config.get("data", ""), self.config.get("data_args", {}))
             self.heldout = held_out(self.config, self.w.state.data.points)
             self.request_forward()
             if not training:        # a training run sends its own samples as it goes

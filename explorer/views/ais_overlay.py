@@ -24,7 +24,7 @@ class AisOverlay:
         self.bars = pg.ErrorBarItem(x=np.zeros(0), y=np.zeros(0), top=np.zeros(0), bottom=np.zeros(0),
                                     beam=0, pen=pg.mkPen(theme.ACCENT, width=1))
         plot.addItem(self.bars)
-        self.legend = plot.addLegend(offset=(4, 4), labelTextSize="8pt", brush=pg.mkBrush(22, 24, 29, 200))
+        self.legend = plot.addLegend(offset=(-4, -4), labelTextSize="8pt", brush=pg.mkBrush(22, 24, 29, 200))
         self.legend.addItem(bound_curve, "K")
         self.legend.addItem(self.curve, "AIS log p")
         plot.setToolTip(TIP)
