@@ -124,7 +124,7 @@ class MainWindow(QMainWindow):
         clear.triggered.connect(self._clear_selection)
         bar.addSeparator()
         bar.addAction("Paper figure").triggered.connect(self.show_paper_figure)
-        bar.addAction("Resample").triggered.connect(self.request_reverse)
+        bar.addAction("Resample").triggered.connect(self.resample)
         view_menu = self.menuBar().addMenu("&View")
         for dock in self.docks.values():
             view_menu.addAction(dock.toggleViewAction())
@@ -265,6 +265,16 @@ class MainWindow(QMainWindow):
         if self._points_model():
             self.client.submit(m.Sample(n=self.data_panel.n.value(), seed=int(np.random.default_rng().integers(1 << 30))
                                         if self.state.reverse is not None else 0))
+
+    def resample(self) -> None:
+        """Fresh reverse samples in whichever workspace shows the open model."""
+        kind = self.state.model.kind if self.state.has_model else "points"
+        if kind == "image":
+            self.images.request_reverse(new_seed=True)
+        elif kind == "binary":
+            self.binary.request_sample()
+        else:
+            self.request_reverse()
 
     def request_drift(self) -> None:
         s = self.state

@@ -82,6 +82,11 @@ def test_image_model_opens_on_its_tab_and_grids_follow_the_slider(qtbot, tiny_im
     with qtbot.waitSignal(w.client.trajectory, timeout=10000, check_params_cb=lambda ev: ev.direction == "reverse"):
         ws.resample.click()
     assert not np.array_equal(got["reverse"].x, rev.x)
+    # The toolbar's Resample acts on the open model's workspace too.
+    before = got["reverse"].x
+    with qtbot.waitSignal(w.client.trajectory, timeout=10000, check_params_cb=lambda ev: ev.direction == "reverse"):
+        w.resample()
+    assert not np.array_equal(got["reverse"].x, before) and got["reverse"].x.ndim == 5
     w.close()
 
 
