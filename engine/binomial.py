@@ -152,19 +152,6 @@ def sample_progressive(model, n: int, seed: int, dev):
         yield Step(t - 1, x.cpu().numpy(), x0p.cpu().numpy())
 
 
-@torch.no_grad()
-def forward_trajectory(diff, x0: np.ndarray, seed: int = 0) -> np.ndarray:
-    c = diff.coefs("cpu", torch.float64)
-    gen = torch.Generator(device="cpu").manual_seed(int(seed))
-    x = torch.as_tensor(np.asarray(x0), dtype=torch.float64)
-    out = np.empty((diff.T + 1, *x.shape), dtype=np.float32)
-    out[0] = x.numpy()
-    for t in range(1, diff.T + 1):
-        x = diff.q_step(x, t, torch.rand(x.shape, generator=gen, dtype=torch.float64), c)
-        out[t] = x.numpy()
-    return out
-
-
 # ---- the heartbeat toy ---------------------------------------------------------------
 def heartbeat(n: int, rng: np.random.Generator, length: int = 20, period: int = 5) -> np.ndarray:
     """Sequences of `length` bits with a 1 every `period`-th bin, the first pulse uniformly

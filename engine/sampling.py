@@ -97,16 +97,13 @@ def sample_trajectory(model, n: int, seed: int = 0, device=None) -> np.ndarray:
 @torch.no_grad()
 def forward_trajectory(diffusion, x0: np.ndarray, seed: int = 0) -> np.ndarray:
     """Iterate q(x_t | x_{t-1}) from standardised data: (T+1, n, *shape), forward[0] = x0."""
-    if diffusion.family == "binomial":
-        from .binomial import forward_trajectory as binary_forward
-        return binary_forward(diffusion, x0, seed)
     c = diffusion.coefs("cpu", torch.float64)
     gen = torch.Generator(device="cpu").manual_seed(int(seed))
     x = torch.as_tensor(np.asarray(x0), dtype=torch.float64)
     out = np.empty((diffusion.T + 1, *x.shape), dtype=np.float32)
     out[0] = x.numpy()
     for t in range(1, diffusion.T + 1):
-        x = diffusion.q_step(x, t, torch.randn(x.shape, generator=gen, dtype=torch.float64), c)
+        x = diffusion.q_step(x, t, diffusion.noise_like(x, gen), c)   # normal, or uniform for bits
         out[t] = x.numpy()
     return out
 
