@@ -20,7 +20,7 @@ class PaperControl:
         self.model_id = 0
         self.entropy_stale = True     # the model changed since the entropy curve was asked for
         plots = window.training_panel.plots
-        self.ais = AisOverlay(plots.bound_plot, plots.bound_curve)
+        self.ais = AisOverlay(plots.bound_plot)
         self.entropy = EntropyPlot()
         dock = QDockWidget("Entropy bounds", window)
         dock.setObjectName("dock-Entropy")

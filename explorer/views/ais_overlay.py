@@ -17,16 +17,15 @@ TIP = ("K: the bound on held-out data (2,000 points at most).\n"
 
 
 class AisOverlay:
-    def __init__(self, plot: pg.PlotItem, bound_curve):
+    def __init__(self, plot: pg.PlotItem):
         self.plot = plot
         self.curve = plot.plot(pen=pg.mkPen(theme.ACCENT, width=1.5), symbol="s", symbolSize=6,
                                symbolBrush=theme.ACCENT, symbolPen=None)
         self.bars = pg.ErrorBarItem(x=np.zeros(0), y=np.zeros(0), top=np.zeros(0), bottom=np.zeros(0),
                                     beam=0, pen=pg.mkPen(theme.ACCENT, width=1))
         plot.addItem(self.bars)
-        self.legend = plot.addLegend(offset=(-4, -4), labelTextSize="8pt", brush=pg.mkBrush(22, 24, 29, 200))
-        self.legend.addItem(bound_curve, "K")
-        self.legend.addItem(self.curve, "AIS log p")
+        # The key lives in the title, coloured like the curves: a legend inside the plot
+        # sits on the curves wherever the bound happens to run.
         plot.setToolTip(TIP)
         self.reset()
 
@@ -46,6 +45,6 @@ class AisOverlay:
         x, y, se = (np.asarray(v, float) for v in (self.x, self.y, self.se))
         self.curve.setData(x, y)
         self.bars.setData(x=x, y=y, top=se, bottom=se)
-        label = self.legend.getLabel(self.curve)
-        if label is not None:
-            label.setText(f"AIS log p ≈ {y[-1]:.2f} ± {se[-1]:.2f}" if len(y) else "AIS log p")
+        ais = f"AIS log p ≈ {y[-1]:.2f} ± {se[-1]:.2f}" if len(y) else "AIS log p"
+        self.plot.setTitle(f'held-out bound <span style="color:{theme.REVERSE}">K</span> · '
+                           f'<span style="color:{theme.ACCENT}">{ais}</span>', color=theme.FG, size="10pt")
