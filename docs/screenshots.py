@@ -51,6 +51,13 @@ def window(app, model):
     return w
 
 
+def shoot(app, w, path: Path) -> None:
+    """Once the engine has nothing left to do, let the views draw, then save the window."""
+    wait(app, lambda: idle(w))
+    settle(app, 1.0)
+    w.grab().save(str(path))
+
+
 def drag(canvas, points):
     def send(kind, x, y):
         p = canvas.to_widget(x, y)
@@ -77,39 +84,30 @@ def main() -> None:
     w.act_drift.setChecked(True)
     w.state.select("reverse", list(range(0, 2000, 97)))
     w.timeline.set_t(w.state.T // 3)
-    settle(app, 1.5)
-    w.grab().save(str(out / "screenshot.png"))
+    shoot(app, w, out / "screenshot.png")
     w.product.place_bump(0.9, 0.9, 0.35)
     w.act_drift.setChecked(False)
     w.state.clear_selection()
     w.timeline.set_t(0)
     w.product.act_logp.setChecked(True)
-    wait(app, lambda: idle(w))
-    settle(app, 1.0)
-    w.grab().save(str(out / "product.png"))
+    shoot(app, w, out / "product.png")
     w.close()
 
     w = window(app, "digits.h5")
-    wait(app, lambda: idle(w))
     w.timeline.set_t(35)
-    settle(app, 1.0)
-    w.grab().save(str(out / "images.png"))
+    shoot(app, w, out / "images.png")
     w.tabs.setCurrentWidget(w.inpaint)
     wait(app, lambda: w.inpaint.ready)
     w.inpaint.pick(6)
     settle(app, 0.5)
     drag(w.inpaint.canvas, [(1.0, 10.0), (5.0, 10.5), (10.0, 10.0), (14.5, 10.5)])
     drag(w.inpaint.canvas, [(1.0, 12.5), (8.0, 13.0), (14.5, 12.5)])
-    wait(app, lambda: idle(w))
-    settle(app, 1.0)
-    w.grab().save(str(out / "inpaint.png"))
+    shoot(app, w, out / "inpaint.png")
     w.close()
 
     w = window(app, "heartbeat.h5")
-    wait(app, lambda: idle(w))
     w.timeline.set_t(30)
-    settle(app, 1.0)
-    w.grab().save(str(out / "binary.png"))
+    shoot(app, w, out / "binary.png")
     w.close()
     print("wrote docs/screenshot.png, product.png, images.png, inpaint.png, binary.png")
 
