@@ -47,28 +47,22 @@ def _config_dict(model) -> dict:
     return json.loads(model.config.to_json())
 
 
+_EXTRA = (_product_jobs, _data_jobs, _inpaint_jobs, _paper_jobs)
+DESCRIBE = {"train": "training", "sample": "sampling the reverse process", "diffuse": "running forward diffusion",
+            "drift": "computing the drift field", "drift_series": "computing drift fields",
+            "evaluate": "evaluating the bound", **{k: v for mod in _EXTRA for k, v in mod.DESCRIBE.items()}}
+DONE = {"load": "model opened", "save": "model saved", "train": "training finished", "sample": "samples ready",
+        "evaluate": "bound evaluated", **{k: v for mod in _EXTRA for k, v in mod.DONE.items()}}
+
+
 def describe(cmd: m.Command) -> str:
-    return {
-        "load": lambda: f"opening {getattr(cmd, 'path', '')}",
-        "save": lambda: f"saving {getattr(cmd, 'path', '')}",
-        "train": lambda: "training",
-        "sample": lambda: "sampling the reverse process",
-        "diffuse": lambda: "running forward diffusion",
-        "drift": lambda: "computing the drift field",
-        "drift_series": lambda: "computing drift fields",
-        "evaluate": lambda: "evaluating the bound",
-        **{k: (lambda v=v: v) for k, v in _product_jobs.DESCRIBE.items()},
-        **{k: (lambda v=v: v) for k, v in _data_jobs.DESCRIBE.items()},
-        **{k: (lambda v=v: v) for k, v in _inpaint_jobs.DESCRIBE.items()},
-        **{k: (lambda v=v: v) for k, v in _paper_jobs.DESCRIBE.items()},
-    }.get(cmd.kind, lambda: cmd.kind)()
+    if cmd.kind in ("load", "save"):
+        return f"{'opening' if cmd.kind == 'load' else 'saving'} {cmd.path}"
+    return DESCRIBE.get(cmd.kind, cmd.kind)
 
 
 def describe_done(cmd: m.Command) -> str:
-    return {"load": "model opened", "save": "model saved", "train": "training finished",
-            "sample": "samples ready", "evaluate": "bound evaluated",
-            **_product_jobs.DONE, **_data_jobs.DONE, **_inpaint_jobs.DONE,
-            **_paper_jobs.DONE}.get(cmd.kind, "done")
+    return DONE.get(cmd.kind, "done")
 
 
 def run(state: EngineState, cmd: m.Command):
@@ -93,10 +87,7 @@ def _save(state: EngineState, cmd: m.SaveModel):
 def _train(state: EngineState, cmd: m.Train):
     train_raw, held_raw = np.asarray(cmd.train, np.float64), np.asarray(cmd.heldout, np.float64)
     if cmd.model_config is not None:
-        std = train_raw.std(0)
-        if not np.isfinite(train_raw).all() or (std == 0).any():
-            raise ValueError("the data must be finite and spread in every coordinate")
-        state.model = DiffusionModel(cmd.model_config, train_raw.mean(0), std)
+        state.model = DiffusionModel(cmd.model_config, *_data_jobs.statistics(cmd.model_config, train_raw))
         state.model_id += 1
         state.path = ""
         yield state.model_changed()
