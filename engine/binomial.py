@@ -14,18 +14,12 @@ paper's T = 2000 (most of the paper's gap between K = -2.414 and the true -2.322
 """
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import torch
 
-LN2 = math.log(2.0)
+from .diffusion import LN2, Diffusion, _at
+
 EPS = 1e-6
-
-
-def binomial_betas(T: int) -> np.ndarray:
-    """β_t = 1/(T-t+1), t = 1..T: erase a constant fraction of what is left."""
-    return 1.0 / (T - np.arange(1, T + 1) + 1.0)
 
 
 def bernoulli_kl(p, q):
@@ -41,32 +35,9 @@ def bernoulli_entropy(p):
     return -(p * p.log() + q * q.log())
 
 
-def _at(c, t, like):
-    return c[t].view(-1, *([1] * (like.dim() - 1))).to(like.dtype)
-
-
-class BinomialDiffusion:
+class BinomialDiffusion(Diffusion):
     family = "binomial"
     first_learned_step = 1     # the t = 1 step is learned too (see the module docstring)
-
-    def __init__(self, schedule, parameterisation: str = "x0"):
-        self.schedule = schedule
-        self.parameterisation = parameterisation
-        self._cache: dict = {}
-
-    @property
-    def T(self) -> int:
-        return self.schedule.T
-
-    def coefs(self, device, dtype=None) -> dict[str, torch.Tensor]:
-        dtype = dtype or (torch.float32 if torch.device(device).type == "mps" else torch.float64)
-        key = (str(device), dtype)
-        if key not in self._cache:
-            with torch.no_grad():
-                beta = torch.cat([torch.zeros(1, dtype=torch.float64), self.schedule.betas()])
-                alpha_bar = torch.cumprod(1 - beta, 0)
-                self._cache[key] = {"beta": beta.to(device, dtype), "alpha_bar": alpha_bar.to(device, dtype)}
-        return self._cache[key]
 
     # ---- forward ---------------------------------------------------------------------
     def noise_like(self, x0, gen):

@@ -37,16 +37,11 @@ def _at(c: torch.Tensor, t: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
     return c[t].view(-1, *([1] * (like.dim() - 1))).to(like.dtype)
 
 
-class GaussianDiffusion:
-    family = "gaussian"
-    first_learned_step = 2     # p(x_0 | x_1) is fixed (see the module docstring)
+class Diffusion:
+    """What every family shares: the schedule, T and its coefficients on a device."""
 
-    def __init__(self, schedule: Schedule, parameterisation: str = "eps"):
-        if parameterisation not in PARAMETERISATIONS:
-            raise ValueError(f"unknown parameterisation {parameterisation!r}; "
-                             f"choose from {', '.join(PARAMETERISATIONS)}")
+    def __init__(self, schedule: Schedule):
         self.schedule = schedule
-        self.parameterisation = parameterisation
         self._cache: dict = {}
 
     @property
@@ -64,6 +59,18 @@ class GaussianDiffusion:
             with torch.no_grad():
                 self._cache[key] = {k: v.to(device, dtype) for k, v in self.schedule.coefficients().items()}
         return self._cache[key]
+
+
+class GaussianDiffusion(Diffusion):
+    family = "gaussian"
+    first_learned_step = 2     # p(x_0 | x_1) is fixed (see the module docstring)
+
+    def __init__(self, schedule: Schedule, parameterisation: str = "eps"):
+        if parameterisation not in PARAMETERISATIONS:
+            raise ValueError(f"unknown parameterisation {parameterisation!r}; "
+                             f"choose from {', '.join(PARAMETERISATIONS)}")
+        super().__init__(schedule)
+        self.parameterisation = parameterisation
 
     # ---- forward process -------------------------------------------------------------
     def noise_like(self, x0: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
