@@ -101,7 +101,7 @@ class InpaintGuide(Guide):
         obs, known = self._expand(x)
         if t == 0:
             return torch.where(known, obs, x)
-        ab = self.diffusion.coefs(x.device, torch.float64)["alpha_bar"][t].item()
+        ab = self.diffusion.coefs("cpu", torch.float64)["alpha_bar"][t].item()   # a float: read on the CPU
         return torch.where(known, math.sqrt(ab) * obs + math.sqrt(1.0 - ab) * noise, x)
 
     def start(self, x_T):
@@ -112,8 +112,16 @@ class InpaintGuide(Guide):
         return self._at(t, x, noise)
 
 
+class _ProductGuide(Guide):
+    """A guide whose adjust_mean also works out the product's variance; adjust_var hands it on."""
+    _var = None
+
+    def adjust_var(self, t, mean, var, x_t):
+        return self._var if self._var is not None else var
+
+
 # ---- denoising -------------------------------------------------------------------------
-class DenoiseGuide(Guide):
+class DenoiseGuide(_ProductGuide):
     """Posterior sampling given y = x_0 + σ_y·η (standardised units, σ_y² = 1/SNR).
 
     In the reverse chain y depends on x_{t-1} only through x_0, so the exact posterior
@@ -140,11 +148,10 @@ class DenoiseGuide(Guide):
         if not noise_var > 0:
             raise ValueError("the observation noise variance must be positive")
         self.diffusion, self.y, self.noise_var, self.likelihood = diffusion, y, float(noise_var), likelihood
-        self._var = None
 
     def factor(self, t: int, like: torch.Tensor):
         """(m, v): the observation's Gaussian factor on x_t."""
-        ab = self.diffusion.coefs(like.device, torch.float64)["alpha_bar"][t].item()
+        ab = self.diffusion.coefs("cpu", torch.float64)["alpha_bar"][t].item()
         y = self.y.to(like.device, like.dtype).repeat_interleave(len(like) // len(self.y), 0)
         if self.likelihood == "flat":
             return math.sqrt(ab) * y, ab * self.noise_var + 1.0 - ab
@@ -163,12 +170,9 @@ class DenoiseGuide(Guide):
         mean, self._var = self._product(t - 1, mean, var)
         return mean
 
-    def adjust_var(self, t, mean, var, x_t):
-        return self._var if self._var is not None else var
-
 
 # ---- 2-D: multiplying by a smooth r ----------------------------------------------------
-class ScoreGuide(Guide):
+class ScoreGuide(_ProductGuide):
     """p̃ ∝ p·r for a smooth r: each reverse step's mean moves by Σ·∂log r/∂x at μ
     (the paper's first-order perturbation). Subclasses give ∂log r/∂x in raw units (the
     chain rule to standardised units multiplies by the data std) and, where they know it,
@@ -181,7 +185,6 @@ class ScoreGuide(Guide):
         self.std = torch.as_tensor(np.asarray(model.data_std, dtype=np.float32))
         self.mean = torch.as_tensor(np.asarray(model.data_mean, dtype=np.float32))
         self.strength, self.max_step = float(strength), float(max_step)
-        self._var = None
 
     def grad_log_r(self, x_raw: torch.Tensor) -> torch.Tensor:
         raise NotImplementedError
@@ -200,9 +203,6 @@ class ScoreGuide(Guide):
         shrink = 1.0 / (1.0 + var * (self.strength * h * std ** 2).to(mean.dtype))
         self._var = var * shrink
         return mean + self._var * g
-
-    def adjust_var(self, t, mean, var, x_t):
-        return self._var if self._var is not None else var
 
 
 class BumpGuide(ScoreGuide):
@@ -307,10 +307,18 @@ def inpaint(model, image, missing, n: int = 4, seed: int = 0, stride: int = 1, d
     return out if batched else {k: v[0] for k, v in out.items()}
 
 
-def add_noise(clean: np.ndarray, model, snr: float, seed: int = 0) -> np.ndarray:
+def add_noise(clean: np.ndarray, data_std, snr: float, seed: int = 0) -> np.ndarray:
     """y = x + noise with per-channel variance data_var / SNR (raw units)."""
     rng = np.random.default_rng(seed)
-    return clean + rng.standard_normal(np.shape(clean)) * np.asarray(model.data_std) / math.sqrt(snr)
+    return clean + rng.standard_normal(np.shape(clean)) * np.asarray(data_std) / math.sqrt(snr)
+
+
+def denoise_progressive(model, noisy: np.ndarray, snr: float, n: int = 4, seed: int = 0, stride: int = 1,
+                        likelihood: str = "gaussian", device=None):
+    """Steps of denoising (standardised x; batch = images × n, image-major); noisy (K, C, H, W)."""
+    m = with_stride(model, stride)
+    guide = DenoiseGuide(m.diffusion, torch.as_tensor(model.standardise(noisy)), 1.0 / snr, likelihood)
+    yield from sample_progressive(m, len(noisy) * int(n), seed, device, guide)
 
 
 def denoise(model, noisy=None, clean=None, snr: float = 1.0, n: int = 4, seed: int = 0, stride: int = 1,
@@ -323,14 +331,12 @@ def denoise(model, noisy=None, clean=None, snr: float = 1.0, n: int = 4, seed: i
     if noisy is None:
         if clean is None:
             raise ValueError("give a noisy image, or a clean one to add noise to")
-        noisy = add_noise(clean, model, snr, seed)
+        noisy = add_noise(clean, model.data_std, snr, seed)
     batched = np.ndim(noisy) == 4
     y = _batch(np.asarray(noisy, dtype=np.float64), 3)
     if y.shape[1:] != tuple(model.shape):
         raise ValueError(f"image shape {y.shape[1:]} does not match the model's {tuple(model.shape)}")
-    m = with_stride(model, stride)
-    guide = DenoiseGuide(m.diffusion, torch.as_tensor(model.standardise(y)), 1.0 / snr, likelihood)
-    x = collect(sample_progressive(m, len(y) * int(n), seed, device, guide))[0][0]
+    x = collect(denoise_progressive(model, y, snr, n, seed, stride, likelihood, device))[0][0]
     raw = model.unstandardise(x).reshape(len(y), int(n), *y.shape[1:])
     out = _summary(raw)
     out["noisy"] = y.astype(np.float32)

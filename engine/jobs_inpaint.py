@@ -8,12 +8,10 @@ from __future__ import annotations
 import time
 
 import numpy as np
-import torch
 
 from . import messages as m
 from .commands_images import heldout_images, tile, untile
-from .inpaint import DenoiseGuide, InpaintGuide, add_noise, kept_steps, with_stride
-from .sampling import sample_progressive
+from .inpaint import add_noise, denoise_progressive, inpaint_progressive, kept_steps
 
 MAX_TILES = 16          # a 64×64 canvas on a 16×16 model; the GUI scales bigger images down
 
@@ -87,12 +85,10 @@ def _inpaint(state, cmd: m.Inpaint):
     if missing.shape != image.shape[1:]:
         raise ValueError(f"the mask is {missing.shape[1]}×{missing.shape[0]} pixels but the image is "
                          f"{image.shape[2]}×{image.shape[1]}")
-    C, h, w = model.shape
+    _, h, w = model.shape
     n = max(int(cmd.n), 1)
     tiles, layout = tile(image, h, w)
-    known_tiles = tile(np.broadcast_to(~missing, image.shape).astype(np.float64), h, w)[0] > 0.5
-    obs = torch.as_tensor(model.standardise(tiles))
-    known_t = torch.as_tensor(known_tiles.copy())
+    missing_tiles = tile(np.broadcast_to(missing, image.shape).astype(np.float64), h, w)[0] > 0.5
 
     def finish(last):
         # The paper's r is a delta on the known pixels: write the observation itself.
@@ -100,9 +96,7 @@ def _inpaint(state, cmd: m.Inpaint):
         return {"samples": samples, "observed": image.astype(np.float32), "missing": missing.copy()}
 
     for phase, stride in _passes(cmd):
-        mod = with_stride(model, stride)
-        guide = InpaintGuide(mod.diffusion, obs, known_t)
-        steps = sample_progressive(mod, len(tiles) * n, cmd.seed, state.device, guide)
+        steps = inpaint_progressive(model, tiles, missing_tiles, n, cmd.seed, stride, state.device)
         yield from _stream(state, model, cmd, "inpaint", phase, stride, steps, layout, n, finish)
 
 
@@ -111,20 +105,17 @@ def _denoise(state, cmd: m.Denoise):
     clean = _check_image(model, cmd.clean)
     if not cmd.snr > 0:
         raise ValueError(f"the SNR must be positive, got {cmd.snr}")
-    C, h, w = model.shape
+    _, h, w = model.shape
     n = max(int(cmd.n), 1)
-    noisy = add_noise(clean, model, cmd.snr, cmd.noise_seed)
+    noisy = add_noise(clean, model.data_std, cmd.snr, cmd.noise_seed)
     tiles, layout = tile(noisy, h, w)
-    y = torch.as_tensor(model.standardise(tiles))
 
     def finish(last):
         return {"samples": last, "observed": noisy.astype(np.float32), "clean": clean.astype(np.float32),
                 "snr": float(cmd.snr)}
 
     for phase, stride in _passes(cmd):
-        mod = with_stride(model, stride)
-        guide = DenoiseGuide(mod.diffusion, y, 1.0 / cmd.snr)
-        steps = sample_progressive(mod, len(tiles) * n, cmd.seed, state.device, guide)
+        steps = denoise_progressive(model, tiles, cmd.snr, n, cmd.seed, stride, device=state.device)
         yield from _stream(state, model, cmd, "denoise", phase, stride, steps, layout, n, finish)
 
 

@@ -8,7 +8,6 @@ id, so frames of a cancelled job never show."""
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -273,7 +272,7 @@ class InpaintWorkspace(QWidget):
             self.source.setText(self.label)
             return
         snr = self.controls.snr.value()
-        noisy = add_noise(self.image.astype(np.float64), SimpleNamespace(data_std=self.data_std), snr,
+        noisy = add_noise(self.image.astype(np.float64), self.data_std, snr,
                           self.noise_seed)
         self.canvas.set_image(np.clip(noisy, 0.0, 1.0))
         self.source.setText(f"{self.label} · with noise at SNR {snr:g} (the clean original is in the summary)")

@@ -109,7 +109,7 @@ def test_a_second_stroke_cancels_the_first_job(qtbot, win, monkeypatch):
     import engine.jobs_inpaint as ji
 
     gate, calls = threading.Event(), []
-    real = ji.sample_progressive
+    real = ji.inpaint_progressive
 
     def held(*a, **k):          # the first run stalls after its first step until released
         calls.append(1)
@@ -118,7 +118,7 @@ def test_a_second_stroke_cancels_the_first_job(qtbot, win, monkeypatch):
             if i == 0 and len(calls) == 1:
                 gate.wait(10)
 
-    monkeypatch.setattr(ji, "sample_progressive", held)
+    monkeypatch.setattr(ji, "inpaint_progressive", held)
     ws = win.inpaint
     jobs, finished = started(win), []
     win.client.jobFinished.connect(lambda ev: ev.kind == "inpaint" and finished.append(ev))
