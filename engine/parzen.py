@@ -15,29 +15,35 @@ TABLE = (  # the seed's table (MNIST), as printed there
 )
 
 
-def parzen_log_likelihood(samples: np.ndarray, x: np.ndarray, sigma: float, batch: int = 256) -> np.ndarray:
-    """log p(x) per row in nats: log mean_j N(x; s_j, σ² I)."""
+def _sq_dists(samples: np.ndarray, x: np.ndarray, batch: int = 256) -> torch.Tensor:
+    """(len(x), len(samples)) squared distances, float64."""
     s = torch.as_tensor(np.asarray(samples, np.float64).reshape(len(samples), -1))
     xs = torch.as_tensor(np.asarray(x, np.float64).reshape(len(x), -1))
-    d = s.shape[1]
-    out = np.empty(len(xs))
     s2 = (s ** 2).sum(1)
-    for i in range(0, len(xs), batch):
-        xb = xs[i:i + batch]
-        sq = (xb ** 2).sum(1, keepdim=True) - 2 * xb @ s.T + s2[None, :]
-        out[i:i + batch] = (torch.logsumexp(-0.5 * sq.clamp_min(0) / sigma ** 2, 1)
-                            - math.log(len(s)) - 0.5 * d * math.log(2 * math.pi * sigma ** 2)).numpy()
-    return out
+    return torch.cat([((xb ** 2).sum(1, keepdim=True) - 2 * xb @ s.T + s2[None, :]).clamp_min(0)
+                      for xb in xs.split(batch)])
+
+
+def _log_kernel_mean(sq: torch.Tensor, d: int, sigma: float) -> np.ndarray:
+    """log mean_j N(x_i; s_j, σ² I) from the squared distances, nats."""
+    return (torch.logsumexp(-0.5 * sq / sigma ** 2, 1) - math.log(sq.shape[1])
+            - 0.5 * d * math.log(2 * math.pi * sigma ** 2)).numpy()
+
+
+def parzen_log_likelihood(samples: np.ndarray, x: np.ndarray, sigma: float, batch: int = 256) -> np.ndarray:
+    """log p(x) per row in nats: log mean_j N(x; s_j, σ² I)."""
+    return _log_kernel_mean(_sq_dists(samples, x, batch), int(np.prod(np.shape(samples)[1:])), sigma)
 
 
 def choose_sigma(samples: np.ndarray, valid: np.ndarray, sigmas=None) -> tuple[float, float]:
     """The width with the best mean validation log likelihood: (σ, that likelihood)."""
     sigmas = np.logspace(-2, 0, 21) if sigmas is None else sigmas
-    scores = [float(parzen_log_likelihood(samples, valid, s).mean()) for s in sigmas]
+    sq, d = _sq_dists(samples, valid), int(np.prod(np.shape(samples)[1:]))   # once, for every σ
+    scores = [float(_log_kernel_mean(sq, d, s).mean()) for s in sigmas]
     i = int(np.argmax(scores))
     if 0 < i < len(sigmas) - 1:   # refine between the neighbours
         fine = np.geomspace(sigmas[i - 1], sigmas[i + 1], 11)
-        scores_f = [float(parzen_log_likelihood(samples, valid, s).mean()) for s in fine]
+        scores_f = [float(_log_kernel_mean(sq, d, s).mean()) for s in fine]
         j = int(np.argmax(scores_f))
         return float(fine[j]), scores_f[j]
     return float(sigmas[i]), scores[i]
