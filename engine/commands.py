@@ -2,6 +2,7 @@
 output atomically at the end."""
 from __future__ import annotations
 
+import argparse
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -11,6 +12,7 @@ import torch
 
 from . import presets
 from .cli import UsageError, _check_out, print_json
+from .commands_training import model_overrides, train_config, train_with_bar
 from .commands_images import SAMPLE_N, cmd_denoise, cmd_inpaint, eval_images, is_image_model, train_images  # noqa: F401
 from .datasets import POINT_SETS, make_points
 from .images import is_image_data
@@ -20,7 +22,6 @@ from .model import DiffusionModel
 from .sampling import forward_trajectory, sample_trajectory
 from .schedules import Schedule
 from .storage import load_model, save_model, save_trajectory
-from .training import train
 
 
 def _positive(name, value):
@@ -29,41 +30,24 @@ def _positive(name, value):
 
 
 def cmd_train(args) -> int:
-    from tqdm import tqdm
-
     _check_out(args.out)
     for k in ("n", "T", "steps", "batch", "lr", "beta1"):
         _positive(k, getattr(args, k, None))
-    if is_image_data(args.data):
-        return train_images(args)
     device = pick_device(args.device)
+    if is_image_data(args.data):
+        return train_images(args, device)
     if args.resume:
         model = load_model(args.resume)
         data = _data_for(model, args.data, args.noise, args.n, args.seed)
     else:
         data = make_points(args.data, n=args.n, seed=args.seed, noise=args.noise)
         cfg = presets.model_defaults(args.data if args.data in POINT_SETS else data.name)
-        cfg = replace(cfg, data_args=data.args, shape=data.shape,
-                      **{k: v for k, v in (("T", args.T), ("schedule", args.schedule), ("beta1", args.beta1),
-                                           ("parameterisation", args.param)) if v is not None})
-        if args.learn_beta:
-            cfg = replace(cfg, trainable_schedule=True)
+        cfg = model_overrides(replace(cfg, data_args=data.args, shape=data.shape), args)
         model = DiffusionModel(cfg, data.train.mean(0), data.train.std(0))
         if data.name.startswith("file:"):
             model.heldout = data.heldout
-    tcfg = presets.train_defaults(model.config.data)
-    tcfg = replace(tcfg, seed=args.seed, device=str(device),
-                   **{k: v for k, v in (("steps", args.steps), ("batch", args.batch), ("lr", args.lr)) if v is not None})
-    bar = tqdm(total=tcfg.steps, unit="step", dynamic_ncols=True, desc=f"train {model.config.data}")
-    last = model.step
-    bound = None
-    for p in train(model, model.standardise(data.train), model.standardise(data.heldout), tcfg):
-        bar.update(p.step - last)
-        last = p.step
-        if p.bound_bits is not None:
-            bound = p.bound_bits
-        bar.set_postfix(loss=f"{p.loss:.3f}", K=f"{bound:.3f}" if bound is not None else "…", refresh=False)
-    bar.close()
+    train_with_bar(model, model.standardise(data.train), model.standardise(data.heldout),
+                   train_config(model, args, device))
     save_model(model, args.out)
     rep = evaluate_bound(model, model.standardise(data.heldout), seed=args.seed + 1, device=device)
     print(f"held-out bound K = {rep.K_bits:.3f} ± {rep.K_stderr_bits:.3f} {rep.unit} "
@@ -98,7 +82,7 @@ def cmd_eval(args) -> int:
     device = pick_device(args.device)
     model = load_model(args.model)
     if is_image_model(model):
-        return eval_images(args, model)
+        return eval_images(args, model, device)
     if args.parzen:
         raise UsageError("--parzen is for image models (the seed's table is on MNIST); use AIS for this model")
     raw = heldout_for(model, args.n or 20000, args.seed)
@@ -138,16 +122,15 @@ def cmd_diffuse(args) -> int:
     _check_out(args.out)
     for k in ("n", "T", "beta1"):
         _positive(k, getattr(args, k))
+    raw = make_points(args.data, n=args.n, seed=args.seed, noise=args.noise).train
     if args.model:
         model = load_model(args.model)
         diffusion, mean, std = model.diffusion, model.data_mean, model.data_std
-        raw = make_points(args.data, n=args.n, seed=args.seed, noise=args.noise).train
     else:
         cfg = presets.model_defaults(args.data)
         sched = Schedule.create(args.schedule or cfg.schedule, args.T, args.beta1 or cfg.beta1)
         from .diffusion import GaussianDiffusion
         diffusion = GaussianDiffusion(sched)
-        raw = make_points(args.data, n=args.n, seed=args.seed, noise=args.noise).train
         mean, std = raw.mean(0), raw.std(0)
     x0 = ((raw - mean) / std).astype(np.float32)
     traj = forward_trajectory(diffusion, x0, seed=args.seed)
@@ -168,13 +151,8 @@ def cmd_pretrain(args) -> int:
         torch.manual_seed(args.seed)   # each model the same whether made alone or in a batch
         scale, data_args = presets.PRETRAINED[name]
         steps = int(presets.train_defaults(name).steps * scale * args.steps_scale)
-        ns = _Args(data=name, noise=data_args.get("noise", 0.05), n=50000, T=None, schedule=None, beta1=None,
-                   learn_beta=False, param=None, steps=steps, batch=None, lr=None, seed=args.seed,
-                   device=args.device, resume=None, out=str(out_dir / f"{name}.h5"))
+        ns = argparse.Namespace(data=name, noise=data_args.get("noise", 0.05), n=50000, T=None, schedule=None,
+                                beta1=None, learn_beta=False, param=None, steps=steps, batch=None, lr=None,
+                                seed=args.seed, device=args.device, resume=None, out=str(out_dir / f"{name}.h5"))
         cmd_train(ns)
     return 0
-
-
-class _Args:
-    def __init__(self, **kw):
-        self.__dict__.update(kw)

@@ -11,6 +11,7 @@ import numpy as np
 
 from . import presets
 from .cli import UsageError, _check_out, print_json
+from .commands_training import model_overrides, train_config, train_with_bar
 from .devices import pick_device
 from .images import channel_stats, dequantise, make_images, read_image, read_mask, write_png
 from .inpaint import denoise, inpaint
@@ -67,14 +68,8 @@ def image_bound(model, raw: np.ndarray, seed: int = 0, device="cpu"):
     return rep
 
 
-def train_images(args) -> int:
+def train_images(args, device) -> int:
     """`train --data digits|deadleaves|texture|patches|folder:PATH` (or --resume)."""
-    from tqdm import tqdm
-
-    from .training import train
-
-    _check_out(args.out)
-    device = pick_device(args.device)
     size = getattr(args, "size", None)
     if args.resume:
         model = load_model(args.resume)
@@ -84,33 +79,18 @@ def train_images(args) -> int:
         if args.data is not None and args.data != name and not name.startswith("folder:"):
             raise UsageError(f"the model was trained on {name}, not {args.data}")
         data = image_data_for(args.data or name, args.n, args.seed, model.config.data_args)
-        x_train = dequantise(data.train, data.args["levels"], np.random.default_rng(args.seed))
     else:
         data = image_data_for(args.data, args.n, args.seed, {"size": size})
-        x_train = dequantise(data.train, data.args["levels"], np.random.default_rng(args.seed))
-        cfg = presets.model_defaults(args.data)
-        cfg = replace(cfg, data=data.name, data_args=data.args, shape=data.shape,
-                      **{k: v for k, v in (("T", args.T), ("schedule", args.schedule), ("beta1", args.beta1),
-                                           ("parameterisation", args.param)) if v is not None})
-        if args.learn_beta:
-            cfg = replace(cfg, trainable_schedule=True)
-        model = DiffusionModel(cfg, *channel_stats(x_train))
+    x_train = dequantise(data.train, data.args["levels"], np.random.default_rng(args.seed))
+    if not args.resume:
+        cfg = replace(presets.model_defaults(args.data), data=data.name, data_args=data.args, shape=data.shape)
+        model = DiffusionModel(model_overrides(cfg, args), *channel_stats(x_train))
         if data.name.startswith("folder:"):
             model.heldout = data.heldout
     if tuple(data.shape) != tuple(model.shape):
         raise UsageError(f"data shape {data.shape} differs from the model's {model.shape}")
     x_held = dequantise(data.heldout, data.args["levels"], np.random.default_rng(args.seed + 1))
-    tcfg = presets.train_defaults(model.config.data)
-    tcfg = replace(tcfg, seed=args.seed, device=str(device),
-                   **{k: v for k, v in (("steps", args.steps), ("batch", args.batch), ("lr", args.lr)) if v is not None})
-    bar = tqdm(total=tcfg.steps, unit="step", dynamic_ncols=True, desc=f"train {model.config.data}")
-    last, bound = model.step, None
-    for p in train(model, model.standardise(x_train), model.standardise(x_held), tcfg):
-        bar.update(p.step - last)
-        last = p.step
-        bound = p.bound_bits if p.bound_bits is not None else bound
-        bar.set_postfix(loss=f"{p.loss:.3f}", K=f"{bound:.3f}" if bound is not None else "…", refresh=False)
-    bar.close()
+    train_with_bar(model, model.standardise(x_train), model.standardise(x_held), train_config(model, args, device))
     save_model(model, args.out)
     rep = image_bound(model, data.heldout[:EVAL_N], seed=args.seed + 1, device=device)
     print(f"held-out bound K = {rep.K_bits:.3f} ± {rep.K_stderr_bits:.3f} bits per pixel "
@@ -120,8 +100,7 @@ def train_images(args) -> int:
     return 0
 
 
-def eval_images(args, model) -> int:
-    device = pick_device(args.device)
+def eval_images(args, model, device) -> int:
     raw = heldout_images(model, args.n or EVAL_N, args.seed)
     rep = image_bound(model, raw, seed=args.seed, device=device)
     parzen = parzen_images(model, raw, args.parzen_samples, args.seed, device) if args.parzen else {}
@@ -235,12 +214,10 @@ def cmd_inpaint(args) -> int:
                          f"{image.shape[2]}×{image.shape[1]}")
     mask3 = np.broadcast_to(missing, image.shape).astype(np.float64)
 
-    def run(m, tiles, masks):
-        r = inpaint(m, tiles, masks > 0.5, n=args.n, seed=args.seed, stride=args.stride, device=device)
-        return {"samples": r["samples"], "mean": r["mean"], "std": r["std"]}
+    def run(m, tiles, masks):   # inpaint() writes the observation itself into the known pixels
+        return inpaint(m, tiles, masks > 0.5, n=args.n, seed=args.seed, stride=args.stride, device=device)
 
     out = _tiled(run, model, [image, mask3])
-    out["samples"] = np.where(missing, out["samples"], image.astype(np.float32))   # exact known pixels
     out["mask"] = missing
     _write(args, "inpaint", image, out, stride=args.stride, seed=args.seed)
     print(f"inpainted {int(missing.sum())} pixels of a {image.shape[2]}×{image.shape[1]} image, "

@@ -71,9 +71,6 @@ def load_points_file(path: str | Path) -> np.ndarray:
                 pts = pts[1:]  # header line
     except Exception as e:  # numpy's messages are long; keep the first line
         raise DataError(f"cannot read points from {path.name}: {str(e).splitlines()[0]}") from None
-    pts = np.asarray(pts, dtype=np.float64)
-    if pts.ndim != 2 or pts.shape[1] != 2:
-        raise DataError(f"{path.name}: points must have shape (n, 2), got {pts.shape}")
     return validate_points(pts, path.name)
 
 
@@ -132,7 +129,7 @@ def make_points(name: str, n: int = 20000, seed: int = 0, noise: float = 0.05,
 
 
 def split_points(pts: np.ndarray, name: str, seed: int = 0) -> PointData:
-    pts = validate_points(pts, name)
+    """Validated points (see validate_points) into training and a tenth held out."""
     idx = np.random.default_rng(seed).permutation(len(pts))
     k = max(len(pts) // 10, 1)
     return PointData(name, pts[idx[k:]], pts[idx[:k]], {})

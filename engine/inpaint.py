@@ -55,7 +55,7 @@ class Respaced:
         self.base, self.stride = model, int(stride)
         self.kept = kept_steps(model.T, self.stride)
         betas = np.clip(respaced_betas(model.schedule.arrays().alpha_bar, self.kept), 1e-12, 1.0)
-        self.schedule = Schedule(betas, kind=model.config.schedule)
+        self.schedule = Schedule(betas)
         self.diffusion = GaussianDiffusion(self.schedule, model.config.parameterisation)
         self.net = _StepMap(model.net, self.kept)
         self.shape, self.T = model.shape, len(self.kept)

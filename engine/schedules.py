@@ -90,23 +90,22 @@ class Schedule(nn.Module):
     """β_1..β_T. Fixed, or trainable: β_1 stays fixed and β_2..β_T = sigmoid(θ),
     learned by gradient on the bound (the paper learns β for Gaussian diffusion)."""
 
-    def __init__(self, betas: np.ndarray, trainable: bool = False, kind: str = "snr"):
+    def __init__(self, betas: np.ndarray, trainable: bool = False):
         super().__init__()
         betas = np.asarray(betas, dtype=np.float64)
         if betas.ndim != 1 or len(betas) < 2 or not np.all((betas > 0) & (betas <= 1)):
             raise ValueError("betas must be a 1-D array of values in (0, 1] with T >= 2")
-        self.kind = kind
         self.trainable = trainable
         self.register_buffer("beta1", torch.tensor(betas[:1], dtype=torch.float64))
-        rest = torch.tensor(np.clip(betas[1:], 1e-9, 1 - 1e-9), dtype=torch.float64)
         if trainable:
+            rest = torch.tensor(np.clip(betas[1:], 1e-9, 1 - 1e-9), dtype=torch.float64)
             self.theta = nn.Parameter(torch.logit(rest))
         else:
             self.register_buffer("rest", torch.tensor(betas[1:], dtype=torch.float64))
 
     @classmethod
     def create(cls, kind: str, T: int, beta1: float = 1e-4, trainable: bool = False):
-        return cls(make_betas(kind, T, beta1), trainable=trainable, kind=kind)
+        return cls(make_betas(kind, T, beta1), trainable=trainable)
 
     @property
     def T(self) -> int:
