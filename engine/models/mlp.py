@@ -42,10 +42,9 @@ class VectorNet(nn.Module):
             a = t.to(x.dtype)[:, None] * self.freqs
             x = torch.cat([x, a.sin(), a.cos()], 1)
         h = self.trunk(x)
-        if len(t) > 1 and torch.equal(t, t[:1].expand_as(t)):
-            g = self.basis(t[:1])[0]                                     # (J,)
-            w = torch.einsum("j,jkh->kh", g, self.head.weight.view(self.J, 2 * self.dims, -1))
-            b = g @ self.head.bias.view(self.J, 2 * self.dims)
+        folded = self.basis.fold(t, self.head, 2 * self.dims)
+        if folded is not None:
+            w, b = folded
             out = torch.addmm(b, h, w.t()).view(-1, 2, self.dims)
         else:
             coeffs = self.head(h).view(-1, self.J, 2, self.dims)

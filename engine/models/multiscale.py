@@ -95,10 +95,9 @@ class MultiScaleNet(nn.Module):
     def forward(self, x: torch.Tensor, t: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         h = self.features(x)
         B, (H, W) = len(x), x.shape[-2:]
-        if B > 1 and torch.equal(t, t[:1].expand_as(t)):
-            g = self.basis(t[:1])[0]                                              # (J,)
-            w = torch.einsum("j,jkh->kh", g, self.head.weight.view(self.J, 2 * self.C, -1))
-            b = g @ self.head.bias.view(self.J, 2 * self.C)
+        folded = self.basis.fold(t, self.head, 2 * self.C)
+        if folded is not None:
+            w, b = folded
             out = F.conv2d(h, w[:, :, None, None], b).view(B, 2, self.C, H, W)
         else:
             coeffs = self.head(h).view(B, self.J, 2, self.C, H, W)

@@ -30,3 +30,13 @@ class TemporalBasis(nn.Module):
         """coeffs (B, J, ...) -> (B, ...): the per-step value Σ_j y_j g_j(t)."""
         w = self.table[t]
         return torch.einsum("bj,bj...->b...", w, coeffs)
+
+    def fold(self, t: torch.Tensor, head: nn.Module, rows: int):
+        """When every row of a batch has the same t, the readout is linear in the head's
+        weights: fold Σ_j g_j(t)·W_j into one (rows, in) weight and (rows,) bias, so the
+        head runs once instead of J times. None when the t differ (or one row)."""
+        if len(t) < 2 or not torch.equal(t, t[:1].expand_as(t)):
+            return None
+        g = self.table[t[:1]][0]                                          # (J,)
+        w = torch.einsum("j,jkh->kh", g, head.weight.view(self.J, rows, -1))
+        return w, g @ head.bias.view(self.J, rows)
