@@ -108,8 +108,9 @@ def train_steps(state: EngineState, x_train: np.ndarray, x_held: np.ndarray, cfg
     cfg.device = str(state.device)
     last_refresh = time.perf_counter()
     ais = _paper_jobs.TrainingAis(state, x_held)   # AIS log p beside some bound evaluations
+    steps = train(model, x_train, x_held, cfg)
     try:
-        for p in train(model, x_train, x_held, cfg):
+        for p in steps:
             yield m.TrainProgress(model_id=state.model_id, step=p.step, total=p.total, loss=p.loss,
                                   elapsed=p.elapsed, bound_bits=p.bound_bits,
                                   per_step_kl_bits=list(p.per_step_kl_bits) if p.per_step_kl_bits else None,
@@ -118,10 +119,9 @@ def train_steps(state: EngineState, x_train: np.ndarray, x_held: np.ndarray, cfg
                 yield from ais.after_bound(model, p)
             if time.perf_counter() - last_refresh > refresh_seconds or p.done:
                 yield _reverse(state, refresh_n, seed=p.step)
-                model.net.train()
                 last_refresh = time.perf_counter()
     finally:
-        model.net.eval()
+        steps.close()   # now, not at garbage collection: keeps the optimiser state, leaves eval mode
     yield state.model_changed()
 
 

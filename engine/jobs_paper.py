@@ -51,7 +51,6 @@ class TrainingAis:
         t0 = time.perf_counter()
         ll, se, _ = ais_log_likelihood(model, sub, trajectories=k, seed=0, device=self.state.device)
         bound = evaluate_bound(model, sub, seed=0, device=self.state.device)
-        model.net.train()   # the training loop carries on after this
         yield m.AisEstimate(model_id=self.state.model_id, step=p.step, ais_bits=ll, ais_stderr_bits=se,
                             bound_bits=bound.K_bits, points=points, trajectories=k,
                             seconds=time.perf_counter() - t0, unit=bound.unit)

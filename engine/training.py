@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -43,7 +43,6 @@ class Progress:
     betas: np.ndarray | None = None    # the current schedule, when it is learned
     device: str = "cpu"
     done: bool = False
-    extra: dict = field(default_factory=dict)
 
 
 def bound_loss(model, x0: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
@@ -85,9 +84,10 @@ def train(model, x_train: np.ndarray, x_heldout: np.ndarray, cfg: TrainConfig):
         return Progress(step, end_step, float(running or 0.0), base + time.perf_counter() - t0, bound, kl,
                         model.schedule.arrays().beta[1:].copy() if learn_beta else None, device.type, done)
 
+    per = int(np.prod(model.shape)) if len(model.shape) == 3 else None   # images: bits per pixel
     try:
-        model.net.train()
         for step in range(start_step, end_step):
+            model.net.train()   # whoever ran between steps (evaluation, sampling, AIS) left it in eval
             frac = (step - start_step) / max(cfg.steps, 1)
             lr = cfg.lr * (cfg.lr_final + (1 - cfg.lr_final) * 0.5 * (1 + math.cos(math.pi * frac)))
             for g in opt.param_groups:
@@ -105,12 +105,10 @@ def train(model, x_train: np.ndarray, x_heldout: np.ndarray, cfg: TrainConfig):
             model.step = step + 1
             last = model.step == end_step
             if last or (model.step - start_step) % cfg.eval_every == 0:
-                # Images: bits per pixel (the paper's unit), as `eval` reports them.
-                per = int(np.prod(model.shape)) if len(model.shape) == 3 else None
                 rep = evaluate_bound(model, held, seed=model.step, device=device, per=per)
-                model.net.train()
-                _record(model, progress(model.step), rep.K_bits)
-                yield progress(model.step, rep.K_bits, rep.per_step_kl_bits, done=last)
+                p = progress(model.step, rep.K_bits, rep.per_step_kl_bits, done=last)
+                _record(model, p, rep.K_bits)
+                yield p
             elif model.step % cfg.report_every == 0:
                 yield progress(model.step)
         if cfg.steps == 0:
