@@ -41,15 +41,11 @@ def log_weights(model, x0: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
     logw += -xT[0].numel() * math.log(2.0) if binary else _log_normal(xT, torch.zeros_like(xT), torch.ones_like(xT))
     for t in range(diff.T, 0, -1):
         x, x_prev = path[t], path[t - 1]
-        tt = torch.full((len(x),), t, device=x.device)
         if binary:
-            rate, _ = diff.reverse_rate(net, x, tt, c)
+            rate, _ = diff.reverse_rate(net, x, torch.full((len(x),), t, device=x.device), c)
             logw += _log_bernoulli(x_prev, rate)
-        elif t >= 2:
-            mean, var, _ = diff.p_mean_var(net, x, tt, c)
-            logw += _log_normal(x_prev, mean, var)
         else:
-            mean, var = diff.decoder_mean_var(x, c)
+            mean, var, _ = diff.reverse_mean_var(net, x, t, c)
             logw += _log_normal(x_prev, mean, var)
     return logw
 

@@ -123,6 +123,14 @@ class GaussianDiffusion(Diffusion):
             x0_pred = (mean - ct * xt) / c0
         return mean, var, x0_pred
 
+    def reverse_mean_var(self, net, x, t: int, c=None):
+        """Mean, variance and predicted x_0 of p(x_{t-1} | x_t) at one step t for a whole batch:
+        the learned step for t >= 2, the fixed decoder at t = 1 (whose mean stands for x_0)."""
+        if t >= 2:
+            return self.p_mean_var(net, x, torch.full((len(x),), t, device=x.device, dtype=torch.long), c)
+        mean, var = self.decoder_mean_var(x, c)
+        return mean, var, mean
+
     def decoder_mean_var(self, x1, c=None):
         """The fixed final step p(x_0 | x_1) = N(√(1-β_1) x_1, β_1)."""
         c = c or self.coefs(x1.device, x1.dtype)

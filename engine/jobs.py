@@ -156,12 +156,7 @@ def _drift_at(state: EngineState, t: int, points: np.ndarray, tag: str = "") -> 
     model = state.require_model()
     t = int(np.clip(t, 1, model.T))
     x = torch.as_tensor(np.asarray(points, np.float32), device=state.device)
-    diff = model.diffusion
-    c = diff.coefs(state.device, torch.float32)
-    if t >= 2:
-        mean, var, _ = diff.p_mean_var(model.net, x, torch.full((len(x),), t, device=state.device), c)
-    else:
-        mean, var = diff.decoder_mean_var(x, c)
+    mean, var, _ = model.diffusion.reverse_mean_var(model.net, x, t, model.diffusion.coefs(state.device, torch.float32))
     return m.DriftField(model_id=state.model_id, t=t, points=np.array(points, np.float32),
                         mean=mean.cpu().numpy().copy(), var=var.cpu().numpy().copy(), tag=tag)
 

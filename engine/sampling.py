@@ -43,8 +43,7 @@ def _device_of(model, device):
 
 
 @torch.no_grad()
-def sample_progressive(model, n: int, seed: int = 0, device=None, guide: Guide | None = None,
-                       x_T: np.ndarray | None = None):
+def sample_progressive(model, n: int, seed: int = 0, device=None, guide: Guide | None = None):
     """Yield Step(T, x_T, None), then Step(t, x_t, x0_pred) for t = T-1 .. 0."""
     dev = _device_of(model, device)
     model.to(dev)
@@ -61,16 +60,10 @@ def sample_progressive(model, n: int, seed: int = 0, device=None, guide: Guide |
         return torch.randn(shape, generator=gen).to(dev)
 
     shape = (int(n), *model.shape)
-    x = torch.as_tensor(x_T, dtype=torch.float32, device=dev) if x_T is not None else randn(shape)
-    x = guide.start(x)
+    x = guide.start(randn(shape))
     yield Step(diff.T, x.cpu().numpy(), None)
     for t in range(diff.T, 0, -1):
-        if t >= 2:
-            tt = torch.full((len(x),), t, device=dev, dtype=torch.long)
-            mean, var, x0_pred = diff.p_mean_var(model.net, x, tt, c)
-        else:
-            mean, var = diff.decoder_mean_var(x, c)
-            x0_pred = mean
+        mean, var, x0_pred = diff.reverse_mean_var(model.net, x, t, c)
         mean = guide.adjust_mean(t, mean, var, x)
         var = guide.adjust_var(t, mean, var, x)
         x = mean + var.sqrt() * randn(shape)
