@@ -43,22 +43,29 @@ def with_model_entropy(model, x0: np.ndarray, seed: int = 0) -> EntropyBounds:
     return out
 
 
-@torch.no_grad()
 def model_entropy_steps(model, x0: np.ndarray, seed: int = 0):
     """with_model_entropy one step t at a time: yields the bounds with `model` filled so far,
     so a worker job can stop between steps."""
-    arrays = model.schedule.arrays()
-    out = entropy_bounds(arrays.alpha_bar, arrays.beta)
+    a = model.schedule.arrays()
+    diff = model.diffusion
+    yield from reverse_entropy_steps(model, x0, entropy_bounds(a.alpha_bar, a.beta),
+                                     lambda xt, tt, c: _h(diff.p_mean_var(model.net, xt, tt, c)[1].numpy()), seed)
+
+
+@torch.no_grad()
+def reverse_entropy_steps(model, x0: np.ndarray, out: EntropyBounds, step_entropy, seed: int = 0):
+    """Fill out.model with E_q[step_entropy(x_t, t)] (per dimension, averaged over x_0 and
+    one forward draw of x_t), step by step, on the CPU in float64; yields `out` after each t."""
     diff = model.diffusion
     c = diff.coefs("cpu", torch.float64)
     gen = torch.Generator().manual_seed(seed)
     x = torch.as_tensor(np.asarray(x0), dtype=torch.float64)
     model.to("cpu")
+    model.net.eval()
     ent = []
     for t in out.t:
         tt = torch.full((len(x),), int(t))
         xt = diff.q_sample(x, tt, diff.noise_like(x, gen), c)
-        _, var, _ = diff.p_mean_var(model.net, xt, tt, c)
-        ent.append(float(_h(var.numpy()).mean()))
+        ent.append(float(step_entropy(xt, tt, c).mean()))
         out.model = np.asarray(ent)
         yield out

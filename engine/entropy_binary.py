@@ -9,9 +9,8 @@ The model's side is the entropy of its factorised reverse step B(f_b(x_t, t)).""
 from __future__ import annotations
 
 import numpy as np
-import torch
 
-from .entropy import EntropyBounds
+from .entropy import EntropyBounds, reverse_entropy_steps
 
 
 def _hb(p):
@@ -32,32 +31,10 @@ def binary_entropy_bounds(alpha_bar: np.ndarray, beta: np.ndarray) -> EntropyBou
     return EntropyBounds(t, lower, upper)
 
 
-@torch.no_grad()
-def with_binary_model_entropy(model, x0: np.ndarray, seed: int = 0) -> EntropyBounds:
-    """Bounds plus E_q[H(p(x_{t-1}|x_t))] per bit from the model's reverse rates, on binary
-    data x0 (n, bits)."""
-    for out in binary_model_entropy_steps(model, x0, seed):
-        pass
-    return out
-
-
-@torch.no_grad()
 def binary_model_entropy_steps(model, x0: np.ndarray, seed: int = 0):
-    """One step t at a time, yielding the bounds filled so far (see model_entropy_steps)."""
+    """Bounds plus E_q[H(p(x_{t-1}|x_t))] per bit from the model's reverse rates, on binary
+    data x0 (n, bits), one step t at a time (see entropy.model_entropy_steps)."""
     a = model.schedule.arrays()
-    out = binary_entropy_bounds(a.alpha_bar, a.beta)
     diff = model.diffusion
-    model.to("cpu")
-    model.net.eval()
-    c = diff.coefs("cpu", torch.float64)
-    gen = torch.Generator().manual_seed(seed)
-    x = torch.as_tensor(np.asarray(x0), dtype=torch.float64)
-    ent = []
-    for t in out.t:
-        tt = torch.full((len(x),), int(t))
-        xt = diff.q_sample(x, tt, diff.noise_like(x, gen), c)
-        rate, _ = diff.reverse_rate(model.net, xt, tt, c)
-        ent.append(float(_hb(rate.numpy()).mean()))
-        out.model = np.asarray(ent)
-        yield out
-
+    yield from reverse_entropy_steps(model, x0, binary_entropy_bounds(a.alpha_bar, a.beta),
+                                     lambda xt, tt, c: _hb(diff.reverse_rate(model.net, xt, tt, c)[0].numpy()), seed)
