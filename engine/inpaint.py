@@ -206,20 +206,21 @@ class ScoreGuide(_ProductGuide):
 
 
 class BumpGuide(ScoreGuide):
-    """r(x) = N(x; centre, scale²·I) in raw data units."""
+    """r(x) = N(x; centre, diag(scale)²) in raw data units; scale is one number or one per axis."""
 
-    def __init__(self, model, centre, scale: float, strength: float = 1.0):
+    def __init__(self, model, centre, scale, strength: float = 1.0):
         super().__init__(model, strength)
-        if not scale > 0:
+        scale = np.broadcast_to(np.asarray(scale, dtype=np.float32), self.std.shape)
+        if not (scale > 0).all():
             raise ValueError("the bump's scale must be positive")
         self.centre = torch.as_tensor(np.asarray(centre, dtype=np.float32))
-        self.scale = float(scale)
+        self.scale = torch.as_tensor(scale.copy())
 
     def grad_log_r(self, x_raw):
-        return -(x_raw - self.centre.to(x_raw.device)) / self.scale ** 2
+        return -(x_raw - self.centre.to(x_raw.device)) / self.scale.to(x_raw.device) ** 2
 
     def curvature(self):
-        return torch.full_like(self.std, 1.0 / self.scale ** 2)
+        return 1.0 / self.scale ** 2
 
 
 class RegionGuide(ScoreGuide):

@@ -3,35 +3,12 @@ standardised coordinates; the guides (engine/inpaint.py) work in raw units, so r
 carried across here. Runs only on the worker thread; events carry copies."""
 from __future__ import annotations
 
-import math
-
 import numpy as np
-import torch
 
 from . import messages as m
 from .ais import ais_log_likelihood
-from .inpaint import RegionGuide, ScoreGuide
+from .inpaint import BumpGuide, RegionGuide, ScoreGuide
 from .sampling import collect, sample_progressive
-
-
-class ViewBump(ScoreGuide):
-    """BumpGuide's r = N(z; centre, scale²·I) with z the standardised coordinate, so the
-    bump is round in the view. In raw units it is N(x; mean + std·c, diag(std·scale)²)."""
-
-    def __init__(self, model, centre, scale: float, strength: float = 1.0):
-        super().__init__(model, strength)
-        if not scale > 0:
-            raise ValueError("the bump's scale must be positive")
-        c = torch.as_tensor(np.asarray(centre, dtype=np.float32))
-        self.centre_raw = c * self.std + self.mean
-        self.scale_raw = float(scale) * self.std
-
-    def grad_log_r(self, x_raw):
-        s = self.scale_raw.to(x_raw.device)
-        return -(x_raw - self.centre_raw.to(x_raw.device)) / s ** 2
-
-    def curvature(self):
-        return 1.0 / self.scale_raw ** 2
 
 
 def raw_extent(model, extent) -> tuple:
@@ -45,8 +22,11 @@ def product_guide(model, cmd: m.SampleProduct) -> ScoreGuide:
     if tuple(model.shape) != (2,) or model.diffusion.family != "gaussian":
         raise ValueError("p·r needs a 2-D Gaussian diffusion model")
     if cmd.bump is not None:
+        # r is round in the view's standardised coordinates z: N(z; c, scale²·I), which in raw
+        # units is N(x; mean + std·c, diag(std·scale)²).
         cx, cy, scale = (float(v) for v in cmd.bump)
-        return ViewBump(model, (cx, cy), scale, cmd.strength)
+        std, mean = np.asarray(model.data_std, np.float64), np.asarray(model.data_mean, np.float64)
+        return BumpGuide(model, mean + std * np.array([cx, cy]), scale * std, cmd.strength)
     if cmd.region is not None:
         grid = np.asarray(cmd.region, dtype=np.float64)
         if grid.max(initial=0.0) <= 0:
@@ -96,11 +76,6 @@ def _log_density(state, cmd: m.LogDensityGrid):
         values[s:s + len(chunk)] = bits
         yield m.LogDensityMap(model_id=state.model_id, values=values.reshape(n, n).copy(), extent=float(cmd.extent),
                               done=s + len(chunk), total=len(pts), trajectories=k)
-
-
-def log_density_offset_bits(data_std) -> float:
-    """log₂ p in raw units = log₂ p in standardised units − this (the Jacobian)."""
-    return float(np.sum(np.log(np.asarray(data_std, float))) / math.log(2))
 
 
 HANDLERS = {m.SampleProduct: _product, m.LogDensityGrid: _log_density}
