@@ -32,6 +32,11 @@ class EngineState:
             raise ValueError("no model yet: open one or train one first")
         return self.model
 
+    def set_model(self, model: DiffusionModel, path: str = "") -> m.ModelChanged:
+        """Adopt a new model (a new id, so the GUI drops views of the old one)."""
+        self.model, self.model_id, self.path = model, self.model_id + 1, path
+        return self.model_changed()
+
     def model_changed(self) -> m.ModelChanged:
         mod = self.require_model()
         a = mod.schedule.arrays()
@@ -73,9 +78,7 @@ def run(state: EngineState, cmd: m.Command):
 
 
 def _load(state: EngineState, cmd: m.LoadModel):
-    model = load_model(cmd.path, device=state.device)
-    state.model, state.model_id, state.path = model, state.model_id + 1, cmd.path
-    yield state.model_changed()
+    yield state.set_model(load_model(cmd.path, device=state.device), cmd.path)
 
 
 def _save(state: EngineState, cmd: m.SaveModel):
@@ -87,10 +90,7 @@ def _save(state: EngineState, cmd: m.SaveModel):
 def _train(state: EngineState, cmd: m.Train):
     train_raw, held_raw = np.asarray(cmd.train, np.float64), np.asarray(cmd.heldout, np.float64)
     if cmd.model_config is not None:
-        state.model = DiffusionModel(cmd.model_config, *_data_jobs.statistics(cmd.model_config, train_raw))
-        state.model_id += 1
-        state.path = ""
-        yield state.model_changed()
+        yield state.set_model(DiffusionModel(cmd.model_config, *_data_jobs.statistics(cmd.model_config, train_raw)))
         if cmd.show is not None:
             yield _forward(state, cmd.show, seed=0)
     model = state.require_model()

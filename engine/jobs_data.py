@@ -77,8 +77,7 @@ def _train_named(state, cmd: m.TrainNamed):
         model = DiffusionModel(cfg, *statistics(cfg, x_train))
         if data.name.startswith(("folder:", "file:")):
             model.heldout = np.array(data.heldout)      # saved with it: its held-out split
-        state.model, state.model_id, state.path = model, state.model_id + 1, ""
-        yield state.model_changed()
+        yield state.set_model(model)
         if cmd.show_forward:
             yield jobs._forward(state, data.train[:cmd.show_forward], seed=0)
     else:

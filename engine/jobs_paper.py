@@ -38,13 +38,12 @@ class TrainingAis:
     """Counts bound evaluations in a training run and, on the chosen ones, yields an
     AisEstimate. Vector models only (2-D points, binary sequences): images cost too much."""
 
-    def __init__(self, state, held: np.ndarray, every: int | None = None):
+    def __init__(self, state, held: np.ndarray):
         self.state, self.held, self.count = state, held, 0
-        self.every = max(int(every or AIS_EVERY), 1)
 
     def after_bound(self, model, p):
         self.count += 1
-        if len(model.shape) != 1 or len(self.held) < 2 or not (p.done or (self.count - 1) % self.every == 0):
+        if len(model.shape) != 1 or len(self.held) < 2 or not (p.done or (self.count - 1) % AIS_EVERY == 0):
             return
         points, k = ais_plan(model.T, len(self.held))
         sub = self.held[:points]
