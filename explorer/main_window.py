@@ -62,8 +62,7 @@ class MainWindow(QMainWindow):
             self.files.open_model(path)
         else:
             self.data_panel.regenerate(quiet=True)
-            self.state.data.points = self.data_panel.points
-            self.state.data.name = self.data_panel.current
+            self._adopt_data()
             self.set_engine_text(NO_MODEL)
             self.statusBar().showMessage(NO_MODEL)
         self.training_panel.set_device(self.client.device)
@@ -182,8 +181,7 @@ class MainWindow(QMainWindow):
 
     # ---- engine events ----------------------------------------------------------------
     def on_model(self, ev: m.ModelChanged) -> None:
-        info = ModelInfo(ev.model_id, ev.description, dict(ev.config), ev.beta, ev.alpha_bar, ev.snr,
-                         ev.data_mean, ev.data_std, ev.path, ev.device)
+        info = ModelInfo.from_event(ev)
         new = self.state.set_model(info)
         self.schedule_panel.set_model({"beta": ev.beta, "alpha_bar": ev.alpha_bar, "snr": ev.snr}, ev.config)
         self.timeline.set_T(self.state.T)
@@ -196,27 +194,27 @@ class MainWindow(QMainWindow):
         self.training.new_model_pending = False
         if new:
             self.show_workspace(info.kind)
-        if info.kind != "points":   # other workspaces follow the client's signals themselves
-            if new and not from_training:
-                self.training.show_history(info, ev.history)
-                self.training_panel.set_mode("idle", True)
-            self._moved(self.timeline.t)
-            return
         if new and not from_training:
             self.training.show_history(info, ev.history)
             self.training_panel.set_mode("idle", True)
-            data = ev.config.get("data")
-            if data in POINT_SETS and (data != self.state.data.name or self.state.data.points is None):
-                self.data_panel.choose(data, ev.config.get("data_args", {}).get("noise"), quiet=True)
-            elif self.state.data.points is None:
-                self.data_panel.regenerate(quiet=True)
-            self._adopt_data()
-            self.request_forward()
-            self.request_reverse()
-            if self.state.data.points is not None:   # fills the per-step KL bars
-                self.client.submit(m.Evaluate(data=self.state.data.points[:2000], seed=0))
-        self.view.clear_drift()
+            if info.kind == "points":   # other workspaces follow the client's signals themselves
+                self._show_points_model(ev.config)
+        if info.kind == "points":
+            self.view.clear_drift()
         self._moved(self.timeline.t)
+
+    def _show_points_model(self, config: dict) -> None:
+        """A 2-D model opened: show its data set, diffuse it, sample, and fill the KL bars."""
+        data = config.get("data")
+        if data in POINT_SETS and (data != self.state.data.name or self.state.data.points is None):
+            self.data_panel.choose(data, config.get("data_args", {}).get("noise"), quiet=True)
+        elif self.state.data.points is None:
+            self.data_panel.regenerate(quiet=True)
+        self._adopt_data()
+        self.request_forward()
+        self.request_reverse()
+        if self.state.data.points is not None:
+            self.client.submit(m.Evaluate(data=self.state.data.points[:2000], seed=0))
 
     def on_trajectory(self, ev: m.Trajectory) -> None:
         if not self._points_model() or not self.state.set_trajectory(ev.direction, ev.x, ev.model_id):

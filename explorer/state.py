@@ -3,7 +3,7 @@ trajectories, the current step t and the selection. Widgets hold none of this, s
 tested headless and every view redraws from one place."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
@@ -20,6 +20,13 @@ class ModelInfo:
     data_std: np.ndarray | None = None
     path: str = ""
     device: str = "cpu"
+
+    @classmethod
+    def from_event(cls, ev) -> "ModelInfo":
+        """From an engine ModelChanged event, field by field by name."""
+        info = cls(**{f.name: getattr(ev, f.name) for f in fields(cls)})
+        info.config = dict(info.config)
+        return info
 
     @property
     def T(self) -> int:
@@ -42,7 +49,6 @@ class DataSet:
     name: str = "swissroll"
     points: np.ndarray | None = None        # raw units, (n, 2)
     noise: float = 0.05
-    n: int = 2000
 
 
 class AppState:
