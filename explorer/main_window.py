@@ -96,17 +96,11 @@ class MainWindow(QMainWindow):
         self.data_panel = DataPanel()
         self.schedule_panel = SchedulePanel()
         self.training_panel = TrainingPanel()
-        self.docks = {}
-        for name, widget, area in (("Data", self.data_panel, Qt.LeftDockWidgetArea),
-                                   ("Schedule", self.schedule_panel, Qt.BottomDockWidgetArea),
-                                   ("Training", self.training_panel, Qt.RightDockWidgetArea)):
-            dock = QDockWidget(name, self)
-            dock.setObjectName(f"dock-{name}")
-            dock.setWidget(widget)
-            dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable |
-                             QDockWidget.DockWidgetClosable)
-            self.addDockWidget(area, dock)
-            self.docks[name] = dock
+        self.docks: dict[str, QDockWidget] = {}
+        self.view_menu = self.menuBar().addMenu("&View")
+        self.add_dock("Data", self.data_panel, Qt.LeftDockWidgetArea)
+        self.add_dock("Schedule", self.schedule_panel, Qt.BottomDockWidgetArea)
+        self.add_dock("Training", self.training_panel, Qt.RightDockWidgetArea)
         # Side docks run full height; the schedule sits under the views, short and wide.
         self.setCorner(Qt.BottomLeftCorner, Qt.LeftDockWidgetArea)
         self.setCorner(Qt.BottomRightCorner, Qt.RightDockWidgetArea)
@@ -124,9 +118,6 @@ class MainWindow(QMainWindow):
         bar.addSeparator()
         bar.addAction("Paper figure").triggered.connect(self.show_paper_figure)
         bar.addAction("Resample").triggered.connect(self.resample)
-        view_menu = self.menuBar().addMenu("&View")
-        for dock in self.docks.values():
-            view_menu.addAction(dock.toggleViewAction())
 
         self.engine_label = QLabel("engine: idle")
         self.statusBar().addPermanentWidget(self.engine_label)
@@ -135,6 +126,19 @@ class MainWindow(QMainWindow):
                           (Qt.Key_Right, lambda: self.timeline.step(1)), (Qt.Key_Home, lambda: self.timeline.set_t(0)),
                           (Qt.Key_End, lambda: self.timeline.set_t(self.state.T))):
             QShortcut(QKeySequence(key), self, activated=slot)
+
+    def add_dock(self, key: str, widget: QWidget, area, title: str | None = None) -> QDockWidget:
+        """A movable, floatable, closable dock listed in the View menu; its object name
+        ("dock-KEY") is what saved layouts are restored by."""
+        dock = QDockWidget(title or key, self)
+        dock.setObjectName(f"dock-{key}")
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable |
+                         QDockWidget.DockWidgetClosable)
+        self.addDockWidget(area, dock)
+        self.docks[key] = dock
+        self.view_menu.addAction(dock.toggleViewAction())
+        return dock
 
     def add_workspace(self, kind: str, title: str, widget: QWidget) -> None:
         """A tab showing models of `kind` ("points", "binary", "image"; other names are

@@ -4,13 +4,12 @@ changes and the dock is on screen), and the learned β_t drawn live while traini
 The binary workspace wires itself (explorer/binary_workspace.py)."""
 from __future__ import annotations
 
-import numpy as np
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QDockWidget
 
 from engine import messages as m
 
 from .views.ais_overlay import AisOverlay
+from .views.schedule_plot import schedule_from_betas
 from .views.entropy_plot import EntropyPlot
 
 
@@ -22,18 +21,10 @@ class PaperControl:
         plots = window.training_panel.plots
         self.ais = AisOverlay(plots.bound_plot)
         self.entropy = EntropyPlot()
-        dock = QDockWidget("Entropy bounds", window)
-        dock.setObjectName("dock-Entropy")
-        dock.setWidget(self.entropy)
-        dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable |
-                         QDockWidget.DockWidgetClosable)
-        window.addDockWidget(Qt.BottomDockWidgetArea, dock)
+        dock = window.add_dock("Entropy", self.entropy, Qt.BottomDockWidgetArea, "Entropy bounds")
         window.tabifyDockWidget(window.docks["Schedule"], dock)
         window.docks["Schedule"].raise_()
         self.dock = dock
-        for action in window.menuBar().actions():
-            if action.menu() is not None and action.text().replace("&", "") == "View":
-                action.menu().addAction(dock.toggleViewAction())
         dock.visibilityChanged.connect(lambda on: on and self.request_entropy())
 
         # One "learn β" choice, shown in both the Training and the Schedule panel.
@@ -63,10 +54,7 @@ class PaperControl:
     def on_progress(self, ev: m.TrainProgress) -> None:
         if ev.beta is None or ev.model_id != self.model_id:
             return
-        beta = np.concatenate([[0.0], np.asarray(ev.beta, np.float64)])
-        ab = np.cumprod(1.0 - beta)
-        self.w.schedule_panel.plot.set_model({"beta": beta, "alpha_bar": ab,
-                                              "snr": ab / np.maximum(1.0 - ab, 1e-300)})
+        self.w.schedule_panel.plot.set_model(schedule_from_betas(ev.beta))
 
     def on_event(self, ev) -> None:
         if getattr(ev, "model_id", None) != self.model_id:

@@ -41,7 +41,12 @@ class SchedulePlot(pg.PlotWidget):
 def schedule_arrays(kind: str, T: int, beta1: float) -> dict:
     """β, ᾱ, SNR for a fixed schedule, in numpy (no torch on the GUI thread)."""
     from engine.schedules import make_betas
-    beta = np.concatenate([[0.0], make_betas(kind, T, beta1)])
+    return schedule_from_betas(make_betas(kind, T, beta1))
+
+
+def schedule_from_betas(betas) -> dict:
+    """β, ᾱ, SNR indexed t = 0..T from β_1..β_T, in float64."""
+    beta = np.concatenate([[0.0], np.asarray(betas, np.float64)])
     ab = np.cumprod(1.0 - beta)
     return {"beta": beta, "alpha_bar": ab, "snr": ab / np.maximum(1.0 - ab, 1e-300)}
 
