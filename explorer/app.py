@@ -12,11 +12,11 @@ def parse(argv: list[str]) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def create_app(argv: list[str] | None = None):
+def create_app():
     from PySide6.QtWidgets import QApplication
 
     from . import settings, theme
-    app = QApplication.instance() or QApplication(["diffusion-explorer", *(argv or [])])
+    app = QApplication.instance() or QApplication(["diffusion-explorer"])
     app.setOrganizationName(settings.ORG)
     app.setApplicationName(settings.APP)
     theme.apply(app)

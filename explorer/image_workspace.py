@@ -45,7 +45,6 @@ class ImageWorkspace(QWidget):
         self.model_id = 0               # of the image model shown (0: none)
         self.config: dict = {}
         self.mean = self.std = None
-        self.T = 0
         self.data: m.DataReady | None = None
         self.source: np.ndarray | None = None     # raw (C, H, W) image diffused forward
         self.source_text = ""
@@ -153,7 +152,7 @@ class ImageWorkspace(QWidget):
             return
         new = ev.model_id != self.model_id
         same_data = self._data_fits(ev.config)
-        self.model_id, self.config, self.T = ev.model_id, dict(ev.config), len(ev.beta) - 1
+        self.model_id, self.config = ev.model_id, dict(ev.config)
         self.mean, self.std = np.asarray(ev.data_mean), np.asarray(ev.data_std)
         if not new:
             return

@@ -339,9 +339,7 @@ class MainWindow(QMainWindow):
             self.restoreState(st)
         name = str(s.value("data/name", "swissroll"))
         if name in POINT_SETS:
-            self.data_panel.name.blockSignals(True)
-            self.data_panel.name.setCurrentText(name)
-            self.data_panel.name.blockSignals(False)
+            self.data_panel.select_quietly(name)
         self.data_panel.noise.setValue(float(s.value("data/noise", 0.05)))
         self.data_panel.n.setValue(int(s.value("data/n", 2000)))
         self.timeline.speed.setValue(int(s.value("speed", 12)))

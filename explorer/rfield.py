@@ -66,15 +66,6 @@ class RField:
         return {"bump": self.bump, "region": None if self.region is None else self.region.copy(),
                 "extent": (-e, e, -e, e)}
 
-    def describe(self) -> str:
-        if self.bump is not None:
-            cx, cy, s = self.bump
-            return f"r(x) = N(x; ({cx:.2f}, {cy:.2f}), {s:.2f}²·I)"
-        if self.region is not None and self.region.any():
-            frac = float(self.region.mean())
-            return f"r(x) = painted region ({100 * frac:.0f}% of the view)"
-        return "no r(x)"
-
 
 def circle(cx: float, cy: float, radius: float, n: int = 64) -> tuple[np.ndarray, np.ndarray]:
     a = np.linspace(0, 2 * np.pi, n)

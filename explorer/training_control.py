@@ -49,10 +49,6 @@ class TrainingControl:
         c.jobFinished.connect(self.on_finished)
         c.jobFailed.connect(self.on_failed)
 
-    @property
-    def training(self) -> bool:
-        return self.w.client.is_running("train") or self.panel.mode == "training"
-
     def _data(self) -> tuple[np.ndarray, np.ndarray] | None:
         pts = self.w.state.data.points
         try:
@@ -100,9 +96,8 @@ class TrainingControl:
         p, s = self.panel, self.w.schedule_panel.choice()
         base = model_defaults(name)
         width = "channels" if base.net.get("kind") == "multiscale" else "hidden"
-        cfg = replace(base, T=s["T"], schedule=s["schedule"], trainable_schedule=s["trainable_schedule"],
-                      net=dict(base.net, **{width: p.hidden.value()}))
-        return cfg
+        return replace(base, T=s["T"], schedule=s["schedule"], trainable_schedule=s["trainable_schedule"],
+                       net=dict(base.net, **{width: p.hidden.value()}))
 
     def _named_train_config(self, name: str, steps: int | None = None):
         p, tc = self.panel, train_defaults(name)
@@ -138,10 +133,8 @@ class TrainingControl:
         data = self._data()
         if data is None:
             return
-        s, name = self.w.schedule_panel.choice(), self.w.state.data.name
-        net = dict(model_defaults(name).net, hidden=self.panel.hidden.value())
-        cfg = replace(model_defaults(name), T=s["T"], schedule=s["schedule"], beta1=s["beta1"],
-                      trainable_schedule=s["trainable_schedule"], net=net,
+        # 2-D data also take the Schedule panel's β₁ (image and binary sets keep their preset's).
+        cfg = replace(self._named_configs(self.w.state.data.name), beta1=self.w.schedule_panel.choice()["beta1"],
                       data_args={"noise": self.w.state.data.noise})
         self.panel.plots.reset()
         self.panel.set_unit("points")

@@ -84,13 +84,17 @@ class DataPanel(QWidget):
         self.canvas.strokeFinished.connect(self._stroke)
 
     # ---- API --------------------------------------------------------------------------
+    def select_quietly(self, name: str) -> None:
+        """Show `name` in the data-set box without the signals a user's choice sends."""
+        self.name.blockSignals(True)
+        self.name.setCurrentText(name)
+        self.name.blockSignals(False)
+
     def choose(self, name: str, noise: float | None = None, quiet: bool = False) -> None:
         """Select a built-in set (e.g. the one a loaded model was trained on)."""
         if noise is not None:
             self.noise.setValue(float(noise))
-        self.name.blockSignals(True)
-        self.name.setCurrentText(name)
-        self.name.blockSignals(False)
+        self.select_quietly(name)
         self._show_family()
         self.regenerate(quiet=quiet)
 
@@ -112,9 +116,7 @@ class DataPanel(QWidget):
         """Select a binary or image set quietly (e.g. the one a loaded model was trained on)."""
         if self.name.findText(name) < 0:
             self.name.addItem(name)
-        self.name.blockSignals(True)
-        self.name.setCurrentText(name)
-        self.name.blockSignals(False)
+        self.select_quietly(name)
         if args and "size" in args:
             self.size.setValue(int(args["size"]))
         self._show_family(user)
@@ -139,9 +141,7 @@ class DataPanel(QWidget):
         label = f"file:{path.rsplit('/', 1)[-1]}"
         if self.name.findText(label) < 0:
             self.name.addItem(label)
-        self.name.blockSignals(True)
-        self.name.setCurrentText(label)
-        self.name.blockSignals(False)
+        self.select_quietly(label)
         self._show_family()
         self._set(label, pts)
         return True
@@ -222,9 +222,7 @@ class DataPanel(QWidget):
             self.choose_named(f"folder:{path}", user=True)
             self.namedChosen.emit(self.selected)
         else:   # cancelled: back to the previous choice
-            self.name.blockSignals(True)
-            self.name.setCurrentText(getattr(self, "_last", POINT_SETS[0]))
-            self.name.blockSignals(False)
+            self.select_quietly(getattr(self, "_last", POINT_SETS[0]))
             self._show_family()
 
     def _load_dialog(self) -> None:

@@ -2,7 +2,6 @@
 the current model's β_t, ᾱ_t, SNR_t (with the choice previewed dashed when it differs)."""
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout,
                                QWidget)
 
@@ -14,8 +13,6 @@ BETA1 = 1e-5
 
 
 class SchedulePanel(QWidget):
-    changed = Signal()
-
     def __init__(self, parent=None):
         super().__init__(parent)
         self.T = QSpinBox()
@@ -65,13 +62,11 @@ class SchedulePanel(QWidget):
             self.learn.setChecked(bool(config.get("trainable_schedule", False)))
             for w in (self.T, self.kind):
                 w.blockSignals(False)
-        self._edited(emit=False)
+        self._edited()
 
-    def _edited(self, *_, emit: bool = True) -> None:
+    def _edited(self, *_) -> None:
         c = self.choice()
         same = self._model_key == (c["T"], c["schedule"])
         self.plot.set_preview(None if same or self._model is None else schedule_arrays(c["schedule"], c["T"], BETA1))
         if self._model is None:
             self.plot.set_model(schedule_arrays(c["schedule"], c["T"], BETA1))
-        if emit:
-            self.changed.emit()

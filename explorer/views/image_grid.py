@@ -50,7 +50,6 @@ class ImagePanel:
     GraphicsLayout; frames are prepared (T+1, h, w, C) uint8 stacks indexed by t."""
 
     def __init__(self, layout: pg.GraphicsLayout, row: int, col: int, title: str):
-        self.title = title
         self.label = layout.addLabel(title, row=row, col=col, color=theme.FG, size="10pt")
         self.vb = layout.addViewBox(row=row + 1, col=col, lockAspect=True, enableMouse=False, invertY=True)
         self.vb.setMenuEnabled(False)

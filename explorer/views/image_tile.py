@@ -9,6 +9,8 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from engine.images import to_uint8
+
 from .. import theme
 
 _LUTS: dict[str, np.ndarray] = {}
@@ -28,7 +30,7 @@ def to_qimage(x: np.ndarray, lo: float = 0.0, hi: float = 1.0, cmap: str | None 
     if x.ndim == 3 and (x.shape[0] == 1 or cmap):
         x = x.mean(0)
     v = np.nan_to_num((x - lo) / max(hi - lo, 1e-12), nan=0.0)
-    u8 = np.clip(np.floor(v * 256.0), 0, 255).astype(np.uint8)
+    u8 = to_uint8(v)
     if cmap:
         rgb = np.ascontiguousarray(lut(cmap)[u8])
         h, w = u8.shape
@@ -56,10 +58,8 @@ class ImageTile(QWidget):
         super().__init__(parent)
         self.caption = caption
         self.image: QImage | None = None
-        self.array: np.ndarray | None = None
         self.overlay: QImage | None = None
         self.accent: str | None = None
-        self.minimum = minimum
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
         self.setMinimumSize(minimum, minimum + 16)
 
@@ -74,17 +74,11 @@ class ImageTile(QWidget):
 
     def set_image(self, x: np.ndarray | None, lo: float = 0.0, hi: float = 1.0, cmap: str | None = None,
                   caption: str | None = None, overlay: QImage | None = None) -> None:
-        self.array = None if x is None else np.asarray(x)
         self.image = None if x is None else to_qimage(x, lo, hi, cmap)
         self.overlay = overlay
         if caption is not None:
             self.caption = caption
         self.update()
-
-    def set_caption(self, text: str) -> None:
-        if text != self.caption:
-            self.caption = text
-            self.update()
 
     def paintEvent(self, event) -> None:
         p = QPainter(self)

@@ -42,7 +42,6 @@ class PaintCanvas(QWidget):
         self.hardness = 0.8
         self.opacity = 0.55
         self.paint_enabled = True
-        self.hint = ""
         self._image: QImage | None = None
         self.image_array: np.ndarray | None = None
         self._overlay: QImage | None = None
@@ -168,7 +167,4 @@ class PaintCanvas(QWidget):
             if self.hardness < 1:
                 p.setPen(QPen(QColor(255, 255, 255, 70), 1, Qt.DotLine))
                 p.drawEllipse(self._hover, rad * self.hardness, rad * self.hardness)
-        if self.hint:
-            p.setPen(QColor(theme.MUTED))
-            p.drawText(self.rect().adjusted(8, 8, -8, -8), Qt.AlignHCenter | Qt.AlignBottom, self.hint)
         p.end()

@@ -26,7 +26,6 @@ class PaperFigure(QWidget):
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.ci.setContentsMargins(6, 6, 6, 6)
         self.grid = geometry.grid(13)
-        self.plots: dict = {}
         self.arrows: dict = {}
         save = QPushButton("Save PNG…")
         save.clicked.connect(self._save_dialog)
@@ -47,7 +46,6 @@ class PaperFigure(QWidget):
     def refresh(self) -> None:
         """Redraw from the state and ask for the drift at the figure's steps."""
         self.graphics.ci.clear()
-        self.plots.clear()
         self.arrows.clear()
         self.ts = self.steps() if self.state.has_model else []
         for col, t in enumerate(self.ts):
@@ -66,7 +64,6 @@ class PaperFigure(QWidget):
                     a.setZValue(5)
                     p.addItem(a)
                     self.arrows[max(t, 1)] = a
-                self.plots[(d, t)] = p
         if self.ts:
             self.driftRequested.emit(self.ts, self.grid)
 

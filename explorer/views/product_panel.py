@@ -127,8 +127,7 @@ class ProductPanel:
             else:
                 self.view.ci.removeItem(self.plot)
 
-    def draw(self, r: RField, product: np.ndarray | None, p_frame: np.ndarray | None, t: int,
-             message: str = "") -> None:
+    def draw(self, r: RField, product: np.ndarray | None, p_frame: np.ndarray | None, t: int) -> None:
         self.set_shown(not r.empty)
         self.r_here.show(r)
         self.r_there.show(r)
@@ -138,7 +137,7 @@ class ProductPanel:
             self.p_faint.clear()
         else:
             move_points(self.p_faint, p_frame[:, 0], p_frame[:, 1])
-        self.panel.show_points(None if product is None else product[t], message or "sampling p·r…")
+        self.panel.show_points(None if product is None else product[t], "sampling p·r…")
 
 
 class LogPMap:

@@ -12,7 +12,6 @@ MODES = ("0 → T  (diffuse)", "T → 0  (denoise)", "bounce")
 
 class Timeline(QWidget):
     tChanged = Signal(int)
-    playingChanged = Signal(bool)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -103,7 +102,6 @@ class Timeline(QWidget):
         else:
             self.timer.stop()
         self.play_button.setText(PAUSE if on else PLAY)
-        self.playingChanged.emit(on)
 
     def toggle_play(self) -> None:
         self.play(not self.playing)

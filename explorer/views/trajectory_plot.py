@@ -79,11 +79,6 @@ class TrajectoryPlot:
         x, y = geometry.ellipses(centres, std)
         self.ellipses.setData(x, y)
 
-    def clear_overlays(self) -> None:
-        self.show_paths(None, 0)
-        self.show_drift(None, None)
-        self.show_ellipses(None, None)
-
 
 def move_points(scatter: pg.ScatterPlotItem, x: np.ndarray, y: np.ndarray) -> None:
     """Move a scatter's points in place when their number is unchanged. setData restyles
