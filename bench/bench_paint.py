@@ -67,10 +67,9 @@ def main() -> int:
 
     QSettings.setDefaultFormat(QSettings.IniFormat)
     QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, tempfile.mkdtemp())
-    app = QApplication([])
-    from explorer import theme
+    from explorer.app import create_app
     from explorer.main_window import MainWindow
-    theme.apply(app)
+    app = create_app()
     w = MainWindow(model_path=a.model, autoplay=False, device="cpu")
     w.resize(1500, 900)
     w.show()

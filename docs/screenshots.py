@@ -73,10 +73,8 @@ def drag(canvas, points):
 def main() -> None:
     QSettings.setDefaultFormat(QSettings.IniFormat)    # don't touch the user's settings
     QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(ROOT / ".screenshots-settings"))
-    app = QApplication.instance() or QApplication(sys.argv)
-    from explorer import theme
-    theme.apply(app)
-    theme.configure_pyqtgraph()
+    from explorer.app import create_app
+    app = create_app()
     out = ROOT / "docs"
 
     w = window(app, "swissroll.h5")

@@ -14,6 +14,7 @@ from .datasets import DataError, PointData
 
 IMAGE_SETS = ("digits", "deadleaves", "texture", "patches")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp")
+IMAGE_FILTER = "Images (" + " ".join(f"*{s}" for s in IMAGE_SUFFIXES) + ")"   # for file dialogs
 MAX_PIXELS = 50_000_000     # refuse bigger images before decoding them
 TEXTURES = ("grass", "gravel", "brick")                 # grey, bundled inside scikit-image
 COLOUR_IMAGES = ("astronaut", "coffee", "chelsea", "rocket")   # colour, bundled too

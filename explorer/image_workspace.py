@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QPushButton, QS
 
 from engine import messages as m
 from engine.datasets import DataError
-from engine.images import read_image, to_channels
+from engine.images import IMAGE_FILTER, read_image, to_channels
 
 from . import theme
 from .state import model_kind
@@ -249,8 +249,7 @@ class ImageWorkspace(QWidget):
         self.forward.show(t, f"forward x<sub>{t}</sub> ~ q(x<sub>{t}</sub> | x<sub>0</sub>)")
 
     def _load_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Diffuse an image", "",
-                                              "Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp)")
+        path, _ = QFileDialog.getOpenFileName(self, "Diffuse an image", "", IMAGE_FILTER)
         if path:
             self.load_image(path)
 

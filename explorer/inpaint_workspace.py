@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QPushButton, QS
 
 from engine import messages as m
 from engine.datasets import DataError
-from engine.images import read_image
+from engine.images import IMAGE_FILTER, read_image
 from engine.inpaint import add_noise, kept_steps
 from engine.presets import ASSETS
 
@@ -363,8 +363,7 @@ class InpaintWorkspace(QWidget):
         return True
 
     def _load_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Load image", "",
-                                              "Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp)")
+        path, _ = QFileDialog.getOpenFileName(self, "Load image", "", IMAGE_FILTER)
         if path:
             self.load_png(path)
 

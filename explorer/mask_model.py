@@ -35,6 +35,7 @@ def segment_coverage(h: int, w: int, p0, p1, size: float, hardness: float) -> np
 class MaskModel:
     def __init__(self, h: int = 16, w: int = 16, history: int = 100):
         self.history = int(history)
+        self.version = 0    # bumped by every change, a reset too: views cache by it
         self.reset(h, w)
 
     # ---- state ------------------------------------------------------------------------
@@ -45,7 +46,7 @@ class MaskModel:
         self._undo: list[np.ndarray] = []
         self._redo: list[np.ndarray] = []
         self._stroke: dict | None = None
-        self.version = 0
+        self.version += 1
 
     @property
     def shape(self) -> tuple[int, int]:

@@ -13,10 +13,6 @@ from engine.images import write_png
 from engine.storage import atomic_h5
 
 
-def _png(path: Path, x: np.ndarray) -> None:
-    write_png(path, np.clip(np.asarray(x, dtype=np.float64), 0.0, 1.0))
-
-
 def write_pngs(folder, result) -> list[str]:
     """Write the result's images into `folder`; returns the file names written."""
     folder = Path(folder)
@@ -31,7 +27,7 @@ def write_pngs(folder, result) -> list[str]:
     images.update({f"sample_{i:02d}": s for i, s in enumerate(result.samples)})
     names = []
     for name, x in images.items():
-        _png(folder / f"{name}.png", x)
+        write_png(folder / f"{name}.png", x)   # to_uint8 clips to the 8-bit range
         names.append(f"{name}.png")
     return names
 

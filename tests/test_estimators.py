@@ -5,7 +5,6 @@ import math
 import numpy as np
 import pytest
 import torch
-from torch import nn
 
 from engine.ais import ais_log_likelihood
 from engine.binomial import HeartbeatOracle, bernoulli_kl, heartbeat
@@ -14,7 +13,7 @@ from engine.likelihood import evaluate_bound
 from engine.model import DiffusionModel, ModelConfig
 from engine.sampling import forward_trajectory, sample_trajectory
 from engine.schedules import Schedule
-from tests.test_maths import OracleNet, gaussian_model, normal_pdf
+from tests.test_maths import gaussian_model, normal_pdf
 
 
 def heartbeat_model(T, oracle=True):

@@ -4,7 +4,6 @@ import shutil
 import h5py
 import numpy as np
 import pytest
-import torch
 
 from engine import storage
 from engine.datasets import make_points

@@ -140,7 +140,7 @@ class PaintCanvas(QWidget):
         p.setRenderHint(QPainter.SmoothPixmapTransform, False)
         if self._image is not None:
             p.drawImage(r, self._image)
-        key = (self.mask.version, id(self.mask.alpha), self.opacity)
+        key = (self.mask.version, self.opacity)
         if key != self._overlay_key:
             self._overlay, self._overlay_key = mask_overlay(self.mask.alpha, self.opacity), key
         if self.opacity > 0:

@@ -63,15 +63,15 @@ class PosteriorView(QWidget):
         self.status.setText(text)
 
     # ---- what the model is given -----------------------------------------------------
-    def set_inputs(self, task: str, image: np.ndarray | None, missing: np.ndarray | None = None,
-                   noisy: np.ndarray | None = None) -> None:
-        """The observation and the original, shown before any result arrives."""
+    def set_inputs(self, task: str, image: np.ndarray | None, missing: np.ndarray | None = None) -> None:
+        """The observation and the original, shown before any result arrives (the noisy
+        image of a denoising run comes with its result)."""
         self.original.set_image(image, caption="original")
         if task == "inpaint":
             over = None if missing is None else mask_overlay(missing.astype(np.float32), 0.75)
             self.observed.set_image(image, caption="observed", overlay=over)
         else:
-            self.observed.set_image(noisy, caption="noisy")
+            self.observed.set_image(None, caption="noisy")
 
     # ---- the running sampler -----------------------------------------------------------
     def set_frame(self, ev) -> None:

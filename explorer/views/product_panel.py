@@ -11,7 +11,6 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, QTimer
 
-from .. import theme
 from ..rfield import RField, circle
 from .trajectory_plot import TrajectoryPlot, move_points
 
