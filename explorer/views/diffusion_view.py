@@ -34,6 +34,9 @@ class DiffusionView(pg.GraphicsLayoutWidget):
         self.drift_on = False
         self._drift: tuple | None = None        # (t, points, mean, var) for the grid
         self._ellipses: tuple | None = None     # (t, mean, var) for selected reverse points
+        # (trajectory, selection) each panel's paths were drawn from: the state replaces
+        # either object when it changes, so identity says when to rebuild the paths.
+        self._path_source: dict[str, tuple] = {}
         for d in DIRECTIONS:
             vb = self.panels[d].vb
             vb.clicked.connect(lambda pos, add, d=d: self._click(d, pos, add))
@@ -52,7 +55,12 @@ class DiffusionView(pg.GraphicsLayoutWidget):
             msg = ("no model: run `python main.py pretrain`, open one, or train one" if not s.has_model
                    else "computing…")
             panel.show_points(pts, msg)
-            panel.show_paths(s.paths(d), t)
+            source = (getattr(s, d), s.selection[d])
+            old = self._path_source.get(d)
+            if old is None or old[0] is not source[0] or old[1] is not source[1]:
+                panel.set_paths(s.paths(d))     # only when the selection or trajectory changed
+                self._path_source[d] = source
+            panel.show_chosen(t)
             panel.show_density(pts, self.density_on)
         self._draw_drift()
 

@@ -21,6 +21,7 @@ class TrajectoryPlot:
         theme.cache_axes(theme.plot_style(self.plot, title, grid=False))
         self.plot.setRange(xRange=(-E, E), yRange=(-E, E), padding=0.02)
         self.colour = colour
+        self._paths: np.ndarray | None = None
         self.heat = pg.ImageItem()
         self.heat.setLookupTable(pg.colormap.get("inferno").getLookupTable(nPts=256))
         self.heat.setZValue(-10)
@@ -50,13 +51,18 @@ class TrajectoryPlot:
         self.empty.setText("")
         self.scatter.set_points(pts)
 
-    def show_paths(self, paths: np.ndarray | None, t: int) -> None:
+    def set_paths(self, paths: np.ndarray | None) -> None:
+        """(T+1, k, 2) paths of the selected points (or None): drawn whole, kept for show_chosen."""
+        self._paths = paths
         x, y = geometry.paths_xy(paths)
         self.paths.setData(x, y)
-        if paths is None:
+
+    def show_chosen(self, t: int) -> None:
+        """Mark where the selected points are at step t."""
+        if self._paths is None:
             self.chosen.clear()
         else:
-            self.chosen.setData(x=paths[t, :, 0], y=paths[t, :, 1])
+            self.chosen.setData(x=self._paths[t, :, 0], y=self._paths[t, :, 1])
 
     def show_density(self, pts: np.ndarray | None, on: bool) -> None:
         self.heat.setVisible(on and pts is not None)
