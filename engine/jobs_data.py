@@ -87,9 +87,9 @@ def _train_named(state, cmd: m.TrainNamed):
             raise ValueError(f"the model was trained on {c.data}, not {cmd.name}")
         data = build(c.data, cmd.n, seed + model.step, c.data_args)
         yield _ready(data, cmd.keep, "train")
+        if tuple(data.shape) != tuple(model.shape):   # a new model takes its shape from the data
+            raise ValueError(f"the data have shape {tuple(data.shape)}, the model expects {tuple(model.shape)}")
         x_train, x_held = training_arrays(c, data, seed + model.step)
-    if tuple(data.shape) != tuple(model.shape):
-        raise ValueError(f"the data have shape {tuple(data.shape)}, the model expects {tuple(model.shape)}")
     yield from jobs.train_steps(state, model.standardise(x_train), model.standardise(x_held), cmd.config,
                                 cmd.refresh_seconds, cmd.refresh_n)
 

@@ -9,6 +9,7 @@ import numpy as np
 
 from . import messages as m
 from .ais import ais_log_likelihood
+from .datasets import make_points
 from .diffusion import LN2
 from .likelihood import evaluate_bound
 
@@ -57,24 +58,24 @@ class TrainingAis:
 
 # ---- entropy production -------------------------------------------------------------------
 def _entropy_data(model, cmd: m.EntropyRequest) -> np.ndarray:
-    """Standardised data to average the model's reverse entropy over q(x_t)."""
-    raw = cmd.data
-    if raw is not None and tuple(np.shape(raw)[1:]) != tuple(model.shape):
-        raw = None
-    if raw is None:
-        raw = model.heldout
-    if raw is None:
-        try:
-            from .datasets import make_points
-            raw = make_points(model.config.data, n=10, n_heldout=cmd.n, seed=1,
-                              **({"noise": model.config.data_args["noise"]} if "noise" in model.config.data_args else {})).heldout
-        except (ValueError, OSError, ImportError):
-            raw = None
-    if raw is None or tuple(np.shape(raw)[1:]) != tuple(model.shape):
-        # Unit-variance stand-in (standardised data have unit variance by construction).
-        return np.random.default_rng(0).standard_normal((cmd.n, *model.shape)).astype(np.float32)
-    raw = np.asarray(raw)[: cmd.n if len(model.shape) == 1 else min(cmd.n, 16)]
-    return model.standardise(raw)
+    """Standardised data to average the model's reverse entropy over q(x_t): the data sent,
+    else the model's own held-out split, else its data set regenerated, else (shape
+    mismatch, or a set that cannot be regenerated) a unit-variance stand-in, which is what
+    standardised data are by construction."""
+    shape = tuple(model.shape)
+    for candidate in (lambda: cmd.data, lambda: model.heldout, lambda: _regenerated(model, cmd.n)):
+        raw = candidate()
+        if raw is not None and tuple(np.shape(raw)[1:]) == shape:
+            return model.standardise(np.asarray(raw)[: cmd.n if len(shape) == 1 else min(cmd.n, 16)])
+    return np.random.default_rng(0).standard_normal((cmd.n, *shape)).astype(np.float32)
+
+
+def _regenerated(model, n: int) -> np.ndarray | None:
+    try:
+        return make_points(model.config.data, n=10, n_heldout=n, seed=1,
+                           noise=model.config.data_args.get("noise", 0.05)).heldout
+    except (ValueError, OSError):    # not a built-in point or binary set (images, a user file)
+        return None
 
 
 def _entropy(state, cmd: m.EntropyRequest):
