@@ -2,7 +2,7 @@
 learned one (same data, seed and steps) and print the held-out bound with its per-step KL.
 This is the measurement the default schedule was chosen from.
 
-    python bench/bench_schedules.py [--steps 6000] [--threads 2] [--kinds snr linear cosine paper learned]
+    python bench/bench_schedules.py [--steps 6000] [--threads 2] [--kinds snr learned linear cosine paper paper-1e-4 paper-param]
 """
 from __future__ import annotations
 
@@ -29,6 +29,8 @@ def run(kind: str, steps: int, seed: int, data):
         cfg = replace(cfg, trainable_schedule=True)
     elif kind == "paper-1e-4":
         cfg = replace(cfg, schedule="paper", beta1=1e-4)
+    elif kind == "paper-param":     # the default schedule, the paper's μ/Σ parameterisation
+        cfg = replace(cfg, parameterisation="paper")
     else:
         cfg = replace(cfg, schedule=kind)
     model = DiffusionModel(cfg, data.train.mean(0), data.train.std(0))
@@ -45,7 +47,7 @@ def main():
     ap.add_argument("--steps", type=int, default=6000)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--kinds", nargs="+", default=["snr", "learned", "linear", "cosine", "paper", "paper-1e-4"])
+    ap.add_argument("--kinds", nargs="+", default=["snr", "learned", "linear", "cosine", "paper", "paper-1e-4", "paper-param"])
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     data = make_points("swissroll", 50_000, seed=0, noise=0.05)
