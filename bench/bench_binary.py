@@ -24,8 +24,8 @@ import torch
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from engine.binomial import HeartbeatOracle, heartbeat  # noqa: E402
-from engine.likelihood import evaluate_bound  # noqa: E402
+from engine.data.binary import HeartbeatOracle, heartbeat  # noqa: E402
+from engine.estimators.bound import evaluate_bound  # noqa: E402
 from engine.model import DiffusionModel, ModelConfig  # noqa: E402
 
 

@@ -17,10 +17,10 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from engine import presets  # noqa: E402
-from engine.datasets import make_points  # noqa: E402
+from engine.data.points import make_points  # noqa: E402
 from engine.model import DiffusionModel  # noqa: E402
-from engine.sampling import sample_progressive  # noqa: E402
-from engine.storage import load_model  # noqa: E402
+from engine.core.sampling import sample_progressive  # noqa: E402
+from engine.io.storage import load_model  # noqa: E402
 from engine.training import TrainConfig, bound_loss, train  # noqa: E402
 
 

@@ -21,10 +21,10 @@ from PySide6.QtCore import QEvent, QObject  # noqa: E402
 
 def quick_model(path: Path) -> Path:
     """A small Swiss roll model (T = 40, like the bundled ones) when none is given."""
-    from engine.datasets import make_points
+    from engine.data.points import make_points
     from engine.model import DiffusionModel
     from engine.presets import model_defaults
-    from engine.storage import save_model
+    from engine.io.storage import save_model
     from engine.training import TrainConfig, train
     data = make_points("swissroll", n=10000, seed=0)
     model = DiffusionModel(model_defaults("swissroll"), data.train.mean(0), data.train.std(0))
@@ -46,24 +46,25 @@ def wait(app, cond, timeout=120.0):
 
 def fps(app, w, n: int, frames: int = 60, grab: bool = False) -> float:
     w.data_panel.n.setValue(n)
-    w.state.forward = w.state.reverse = None
+    s, view = w.points.state, w.points.view
+    s.forward = s.reverse = None
     w.data_panel.regenerate()
-    w.request_reverse()
-    wait(app, lambda: w.state.forward is not None and w.state.reverse is not None
-         and w.state.forward.shape[1] == n and w.state.reverse.shape[1] == n)
+    w.points.request_reverse()
+    wait(app, lambda: s.forward is not None and s.reverse is not None
+         and s.forward.shape[1] == n and s.reverse.shape[1] == n)
     T = w.state.T
-    painted = PaintCounter(w.view.viewport())
+    painted = PaintCounter(view.viewport())
     t0 = time.perf_counter()
     for i in range(frames):
         w.timeline.set_t(i % (T + 1))
         before = painted.n
         app.processEvents()        # paints what changed (both plots, label, slider, schedule marker)
         if painted.n == before:    # as playing does; should a platform defer that, paint now
-            w.view.viewport().repaint()
+            view.viewport().repaint()
         if grab:
-            w.view.grab()          # the old measure: renders both plots a second time
+            view.grab()            # the old measure: renders both plots a second time
     rate = frames / (time.perf_counter() - t0)
-    w.view.viewport().removeEventFilter(painted)
+    view.viewport().removeEventFilter(painted)
     return rate
 
 
@@ -125,7 +126,7 @@ def main() -> int:
     w = MainWindow(model_path=str(model), autoplay=False)
     w.resize(1400, 850)
     w.show()
-    wait(app, lambda: w.state.forward is not None and w.state.reverse is not None)
+    wait(app, lambda: w.points.state.forward is not None and w.points.state.reverse is not None)
     rows = [(f"playback, {n:,} points", f"{fps(app, w, n, grab=args.grab):.1f} frames/s")
             for n in (1000, 10000, 100000)]
     worst, p99, steps = stalls(app, w, args.seconds)

@@ -1,9 +1,13 @@
-"""Inpainting bench: preview latency and posterior-sample time at the default image size
-(2 CPU threads), full T and strided, and how well dead-leaves edges are continued into a
-hidden square: RMSE inside the mask of the posterior mean vs the truth, against
-unconditional samples, the data set's mean grey, and the mean of the visible pixels.
+"""Full-size inpainting bench (CPU threads as given by --threads, default 2). Prints:
 
-    python bench/bench_inpaint.py [--model assets/models/deadleaves.h5] [--stride 10]
+1. latency: a 64×64 hole in a 512×512 texture image: request -> first preview frame,
+   preview finished, full posterior over all T; and a 256×256 unconditional sample;
+2. context: on held-out brick, R² of the posterior mean in 32×32 holes (≥ 20 holes)
+   against the truth, with and without RePaint resampling, beside context-blind fills;
+3. texture statistics: on held-out grass, a 100×100 hole's fill against the true region:
+   radially averaged power spectrum (4 octave bands) and autocorrelation at lags 1-8.
+
+    python bench/bench_inpaint.py [--models assets/models] [--threads 2] [--holes 24]
 """
 from __future__ import annotations
 
@@ -17,64 +21,117 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine.images import make_images  # noqa: E402
-from engine.inpaint import inpaint, inpaint_progressive, kept_steps  # noqa: E402
-from engine.sampling import sample_trajectory  # noqa: E402
-from engine.storage import load_model  # noqa: E402
+from engine.core.sampling import sample_progressive  # noqa: E402
+from engine.data.catalogue import heldout_canvases  # noqa: E402
+from engine.guides.inpaint import inpaint, inpaint_progressive, window_for  # noqa: E402
+from engine.io.storage import load_model  # noqa: E402
 
 
-def latency(model, image, missing, n, stride, repeats=3):
-    """(first frame, first model step, whole run) in seconds, best of `repeats`."""
-    best = [np.inf] * 3
+def latency(model, n: int, repeats: int = 3) -> dict:
+    rng = np.random.default_rng(0)
+    canvas = heldout_canvases(model, 1)[0]
+    image = np.tile(canvas, (1, 2, 2))[:, :512, :512]          # a 512×512 image of the texture
+    missing = np.zeros((512, 512), bool)
+    missing[224:288, 224:288] = True
+    window = window_for(model, missing)
+    out = {"first preview frame": [], "preview (every 10th step)": [], "full posterior": [], "sample 256×256": []}
     for r in range(repeats):
         t0 = time.perf_counter()
-        times = []
-        for i, _ in enumerate(inpaint_progressive(model, image, missing, n=n, seed=r, stride=stride)):
-            if i < 2:
-                times.append(time.perf_counter() - t0)
-        times.append(time.perf_counter() - t0)
-        best = [min(b, t) for b, t in zip(best, times)]
-    return best
-
-
-def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("--model", default=str(Path(__file__).resolve().parent.parent / "assets/models/deadleaves.h5"))
-    p.add_argument("--stride", type=int, default=10)
-    p.add_argument("--n", type=int, default=4, help="posterior samples per request")
-    p.add_argument("--images", type=int, default=50, help="held-out dead-leaves images for the edge test")
-    p.add_argument("--threads", type=int, default=2)
-    a = p.parse_args()
-    torch.set_num_threads(a.threads)
-    model = load_model(a.model)
-    C, H, W = model.shape
-    data = make_images(model.config.data, n=16, seed=10_007, n_heldout=a.images,
-                       **{k: v for k, v in model.config.data_args.items() if k != "levels"})
-    truth = data.heldout[:a.images] + 0.5 / data.args["levels"]      # bin centres, as read_image gives
-    missing = np.zeros((H, W), bool)
-    q = H // 4
-    missing[q:H - q, q:W - q] = True                                  # the central half-width square
-    print(f"model {Path(a.model).name}: {model.describe()}; {C}×{H}×{W}, {a.threads} threads, n = {a.n}")
-    inpaint(model, truth[0], missing, n=a.n, seed=0, stride=a.stride)   # warm up
-    for stride in (1, a.stride):
-        first, step1, total = latency(model, truth[0], missing, a.n, stride)
-        print(f"stride {stride:3d} ({len(kept_steps(model.T, stride))} steps): first frame {first * 1e3:6.1f} ms, "
-              f"first denoised frame {step1 * 1e3:6.1f} ms, complete posterior sample ({a.n} images) {total:6.3f} s")
-
-    inside = lambda x: x[..., missing]
-    rmse = lambda pred: float(np.sqrt(((inside(pred) - inside(truth)) ** 2).mean()))
-    for stride in (1, a.stride):
+        for i, _ in enumerate(inpaint_progressive(model, image, missing, n, r, 10, "cpu", window)):
+            if i == 1:
+                out["first preview frame"].append(time.perf_counter() - t0)
+        out["preview (every 10th step)"].append(time.perf_counter() - t0)
         t0 = time.perf_counter()
-        post = inpaint(model, truth, np.broadcast_to(missing, (len(truth), H, W)), n=8, seed=1, stride=stride)
-        print(f"edge continuation, stride {stride}: RMSE inside the mask of the posterior mean (8 samples) "
-              f"{rmse(post['mean']):.4f}; of one posterior sample {rmse(post['samples'][:, 0]):.4f} "
-              f"({time.perf_counter() - t0:.1f} s for {len(truth)} images)")
-    uncond = np.clip(model.unstandardise(sample_trajectory(model, len(truth), seed=2)[0]), 0, 1)
-    grey = np.broadcast_to(model.data_mean, truth.shape)
-    visible = np.where(missing, np.nan, truth)
-    local = np.broadcast_to(np.nanmean(visible, axis=(2, 3), keepdims=True), truth.shape)
-    print(f"baselines: unconditional sample {rmse(uncond):.4f}; data set's mean grey {rmse(grey):.4f}; "
-          f"mean of the visible pixels {rmse(local):.4f}")
+        for _ in inpaint_progressive(model, image, missing, n, r, 1, "cpu", window):
+            pass
+        out["full posterior"].append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        for _ in sample_progressive(model, 1, seed=r, shape=(model.shape[0], 256, 256)):
+            pass
+        out["sample 256×256"].append(time.perf_counter() - t0)
+    del rng
+    return {k: (min(v), float(np.median(v))) for k, v in out.items()} | {"window": window}
+
+
+def r_squared(model, holes: int, n: int, resample=None) -> dict:
+    """Pooled R² over holes of the posterior mean and of two context-blind fills."""
+    canvases = heldout_canvases(model, 2, seed=1)
+    rng = np.random.default_rng(2)
+    level = float(model.data_mean.mean())
+    truth, fills, ring = [], [], []
+    for k in range(holes):
+        im = canvases[k % len(canvases)]
+        y, x = rng.integers(8, im.shape[1] - 40), rng.integers(8, im.shape[2] - 40)
+        missing = np.zeros(im.shape[1:], bool)
+        missing[y:y + 32, x:x + 32] = True
+        out = inpaint(model, im, missing, n=n, seed=k, resample=resample)
+        truth.append(im[0][missing])
+        fills.append(out["mean"][0][missing])
+        border = np.zeros_like(missing)
+        border[max(y - 4, 0):y + 36, max(x - 4, 0):x + 36] = True
+        ring.append(np.full(missing.sum(), im[0][border & ~missing].mean()))
+    t, f, g = (np.concatenate(a) for a in (truth, fills, ring))
+    sst = ((t - level) ** 2).sum()
+    return {"posterior mean": 1 - ((t - f) ** 2).sum() / sst, "mean of the 4 px ring around the hole":
+            1 - ((t - g) ** 2).sum() / sst, "the texture's mean level": 1 - ((t - level) ** 2).sum() / sst}
+
+
+def spectrum_bands(x: np.ndarray) -> np.ndarray:
+    """Radially averaged power in 4 octave bands (cycles/pixel 1/32-1/16, ..., 1/4-1/2)."""
+    x = x - x.mean()
+    p = np.abs(np.fft.fft2(x)) ** 2
+    fy, fx = np.meshgrid(np.fft.fftfreq(x.shape[0]), np.fft.fftfreq(x.shape[1]), indexing="ij")
+    r = np.hypot(fy, fx)
+    edges = [1 / 32, 1 / 16, 1 / 8, 1 / 4, 1 / 2]
+    return np.array([p[(r >= a) & (r < b)].mean() for a, b in zip(edges, edges[1:])])
+
+
+def autocorr(x: np.ndarray, lags=(1, 2, 4, 8)) -> np.ndarray:
+    x = (x - x.mean()) / x.std()
+    return np.array([0.5 * ((x[:, k:] * x[:, :-k]).mean() + (x[k:] * x[:-k]).mean()) for k in lags])
+
+
+def texture_statistics(model, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    im = heldout_canvases(model, 1)[0]
+    missing = np.zeros(im.shape[1:], bool)
+    missing[78:178, 78:178] = True
+    out = inpaint(model, im, missing, n=n, seed=0)
+    true = im[0][78:178, 78:178]
+    fill = [s[0][78:178, 78:178] for s in out["samples"]]
+    sp = np.mean([spectrum_bands(f) for f in fill], 0) / spectrum_bands(true)
+    ac_true = autocorr(true)
+    ac = np.mean([autocorr(f) for f in fill], 0)
+    return sp, ac, ac_true, out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--models", default="assets/models")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--holes", type=int, default=24)
+    ap.add_argument("--n", type=int, default=4)
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    folder = Path(args.models)
+    grass, brick = load_model(folder / "texture.h5"), load_model(folder / "brick.h5")
+    lat = latency(grass, args.n)
+    print(f"| latency, grass model, {args.threads} threads, n = {args.n} | best s | median s |\n|---|---|---|")
+    for k, v in lat.items():
+        if k != "window":
+            print(f"| {k} | {v[0]:.3f} | {v[1]:.3f} |")
+    y0, y1, x0, x1 = lat["window"]
+    print(f"(window sampled: {y1 - y0}×{x1 - x0} of 512×512)\n")
+    print(f"| brick, {args.holes} held-out 32×32 holes | R² |\n|---|---|")
+    for k, v in r_squared(brick, args.holes, args.n).items():
+        print(f"| {k} | {v:.3f} |")
+    rs = r_squared(brick, args.holes, args.n, resample=(10, 3))
+    print(f"| posterior mean with RePaint resampling (jump 10, 3 passes) | {rs['posterior mean']:.3f} |\n")
+    sp, ac, ac_true, _ = texture_statistics(grass, args.n)
+    print("| grass, 100×100 hole | band 1/32-1/16 | 1/16-1/8 | 1/8-1/4 | 1/4-1/2 |\n|---|---|---|---|---|")
+    print("| fill power ÷ true power | " + " | ".join(f"{v:.2f}" for v in sp) + " |\n")
+    print("| autocorrelation at lag | 1 | 2 | 4 | 8 |\n|---|---|---|---|---|")
+    print("| true region | " + " | ".join(f"{v:.3f}" for v in ac_true) + " |")
+    print("| fill (mean over samples) | " + " | ".join(f"{v:.3f}" for v in ac) + " |")
 
 
 if __name__ == "__main__":

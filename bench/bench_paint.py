@@ -78,7 +78,7 @@ def main() -> int:
         print("the image model did not open")
         return 1
     w.client.cancel()                                   # other tabs' start-up jobs
-    wait(app, lambda: not w.client._worker.busy, 300)
+    wait(app, lambda: not w.client.busy, 300)
     w.tabs.setCurrentWidget(ws)
     ws.controls.n.setValue(a.n)
     ws.controls.stride.setValue(a.stride)

@@ -17,8 +17,8 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from engine import presets  # noqa: E402
-from engine.datasets import make_points  # noqa: E402
-from engine.likelihood import evaluate_bound  # noqa: E402
+from engine.data.points import make_points  # noqa: E402
+from engine.estimators.bound import evaluate_bound  # noqa: E402
 from engine.model import DiffusionModel  # noqa: E402
 from engine.training import train  # noqa: E402
 

@@ -22,7 +22,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from engine.datasets import make_points, swissroll_curve, swissroll_project  # noqa: E402
+from engine.data.points import make_points, swissroll_curve, swissroll_project  # noqa: E402
 
 
 def true_log_likelihood_bits(noise=0.05, n=4000, seed=123, grid=200_000):

@@ -38,7 +38,7 @@ def settle(app, seconds):
 
 
 def idle(w):
-    return not w.client.running and not w.client._worker.busy
+    return not w.client.busy
 
 
 def window(app, model):
@@ -78,16 +78,17 @@ def main() -> None:
     out = ROOT / "docs"
 
     w = window(app, "swissroll.h5")
-    wait(app, lambda: w.state.reverse is not None and w.state.forward is not None)
-    w.act_drift.setChecked(True)
-    w.state.select("reverse", list(range(0, 2000, 97)))
+    ws = w.points
+    wait(app, lambda: ws.state.reverse is not None and ws.state.forward is not None)
+    ws.act_drift.setChecked(True)
+    ws.select("reverse", list(range(0, 2000, 97)))
     w.timeline.set_t(w.state.T // 3)
     shoot(app, w, out / "screenshot.png")
-    w.product.place_bump(0.9, 0.9, 0.35)
-    w.act_drift.setChecked(False)
-    w.state.clear_selection()
+    ws.product.place_bump(0.9, 0.9, 0.35)
+    ws.act_drift.setChecked(False)
+    ws.clear_selection()
     w.timeline.set_t(0)
-    w.product.act_logp.setChecked(True)
+    ws.product.act_logp.setChecked(True)
     shoot(app, w, out / "product.png")
     w.close()
 

@@ -9,12 +9,28 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import torch
 
-from .diffusion import PARAMETERISATIONS, GaussianDiffusion
-from .models import build_net
-from .schedules import KINDS, Schedule
+from engine.core.binomial import BinomialDiffusion
+from engine.core.gaussian import PARAMETERISATIONS, GaussianDiffusion
+from engine.core.schedules import KINDS, Schedule
+from engine.nets import build_net
 
 
 FAMILIES = ("gaussian", "binomial")
+MODEL_KINDS = ("points", "binary", "image")
+
+
+def model_kind(config_or_shape) -> str:
+    """"points", "binary" or "image": the one definition, from a ModelConfig (or a dict of
+    one, as events carry it) or a bare shape."""
+    if isinstance(config_or_shape, (tuple, list)):
+        family, shape = "gaussian", tuple(config_or_shape)
+    elif isinstance(config_or_shape, dict):
+        family, shape = config_or_shape.get("family", "gaussian"), tuple(config_or_shape.get("shape", ()))
+    else:
+        family, shape = config_or_shape.family, tuple(config_or_shape.shape)
+    if family == "binomial":
+        return "binary"
+    return "image" if len(shape) == 3 else "points"
 
 
 @dataclass
@@ -66,7 +82,6 @@ class DiffusionModel:
         self.schedule = Schedule.create(config.schedule, config.T, config.beta1, config.trainable_schedule)
         self.net = build_net(config.net, config.shape, config.T)
         if config.family == "binomial":
-            from .binomial import BinomialDiffusion
             # Binary data are not standardised; validate() fixed the paper's schedule.
             data_mean, data_std = np.zeros(config.shape), np.ones(config.shape)
             self.diffusion = BinomialDiffusion(self.schedule)

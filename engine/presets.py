@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from .datasets import BINARY_SETS
-from .images import is_image_data
-from .model import ModelConfig
-from .training import TrainConfig
+from engine.data.catalogue import kind_of
+from engine.model import ModelConfig
+from engine.training import TrainConfig
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets" / "models"
 
@@ -24,19 +23,25 @@ PRETRAINED = {  # name -> (training-steps multiplier for the bundled model, data
     "checkerboard": (2, {"noise": 0.0}),
     "circles": (1, {"noise": 0.05}),
     "heartbeat": (2, {}),
-    "digits": (1, {}),          # image models: 16×16 (see IMAGE_MODEL)
+    "digits": (1, {}),          # image models: see IMAGE_NETS
     "deadleaves": (1, {}),
     "texture": (1, {}),
+    "brick": (1, {}),
     "patches": (1, {}),
 }
 
-# Images (16×16 patches): the paper's multi-scale convolutional net, sized to train in a
-# few minutes on one CPU thread; T = 100 (the paper used 1000) with the log-SNR-linear
-# schedule; β₁ = 1e-4 keeps the first step's noise (std 0.01) below a grey level's bin
-# (≈ 0.03 in units of a texture's std), so the fixed final step costs little.
+# Images: the paper's multi-scale convolutional net, fully convolutional, trained on random
+# crops (the data set's `size`) and run at any size. T = 100 (the paper used 1000) with the
+# log-SNR-linear schedule; β₁ = 1e-4 keeps the first step's noise (std 0.01) below a grey
+# level's bin (≈ 0.03 in units of a texture's std), so the fixed final step costs little.
+# Stationary data (textures, dead leaves) get no global context, so a pixel's output sees
+# only its receptive field (21 px with 3 layers at 3 scales: the painting canvas's window
+# margin, and what keeps a full posterior near 2 s) and inpainting a window is exact; digits and photos pool a few
+# global features (mean level, lighting) over the whole image.
 IMAGE_MODEL = ModelConfig(T=100, schedule="snr", beta1=1e-4, parameterisation="eps",
-                          net={"kind": "multiscale", "channels": 32, "layers": 3, "dense": 64,
-                               "dense_channels": 4, "conv1x1": 2, "J": 8})
+                          net={"kind": "multiscale", "channels": 32, "layers": 3, "scales": 3, "context": 0,
+                               "conv1x1": 2, "J": 8})
+IMAGE_CONTEXT = {"digits": 4, "patches": 4}      # global context channels; 0 elsewhere
 IMAGE_TRAIN = TrainConfig(steps=3000, batch=32, lr=2e-3, eval_every=1000, eval_points=200)
 
 # Binary data (binomial diffusion). T = 200: the exact reverse model of this form reaches
@@ -47,25 +52,14 @@ BINARY_TRAIN = TrainConfig(steps=3000, batch=512, lr=3e-3, eval_every=1000)
 
 
 def model_defaults(data: str) -> ModelConfig:
-    if is_image_data(data):
-        return replace(IMAGE_MODEL, data=data, net=dict(IMAGE_MODEL.net))
-    if data in BINARY_SETS:
-        return replace(BINARY_MODEL, data=data)
-    return replace(POINTS_MODEL, data=data)
+    kind = kind_of(data)
+    if kind == "image":
+        net = {**IMAGE_MODEL.net, "context": IMAGE_CONTEXT.get(data, 4 if data.startswith("folder:") else 0)}
+        return replace(IMAGE_MODEL, data=data, net=net)
+    if kind == "binary":
+        return replace(BINARY_MODEL, data=data, net=dict(BINARY_MODEL.net))
+    return replace(POINTS_MODEL, data=data, net=dict(POINTS_MODEL.net))
 
 
 def train_defaults(data: str) -> TrainConfig:
-    if is_image_data(data):
-        return replace(IMAGE_TRAIN)
-    if data in BINARY_SETS:
-        return replace(BINARY_TRAIN)
-    return replace(POINTS_TRAIN)
-
-
-def register_pretrain(sub) -> None:
-    p = sub.add_parser("pretrain", help="regenerate the bundled models in assets/models/")
-    p.add_argument("names", nargs="*", help=f"which (default: all of {', '.join(PRETRAINED)})")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--steps-scale", type=float, default=1.0, help="scale every model's training steps")
-    p.add_argument("--device", default="auto")
-    p.add_argument("--out-dir", default=str(ASSETS))
+    return replace({"image": IMAGE_TRAIN, "binary": BINARY_TRAIN, "points": POINTS_TRAIN}[kind_of(data)])

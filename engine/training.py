@@ -1,17 +1,24 @@
 """Training by maximising the bound K, as a generator of Progress so callers (CLI bar,
-worker thread) can show progress and stop cooperatively between steps."""
+worker thread) can show progress and stop cooperatively between steps; and the one recipe
+(data -> split -> statistics -> model) that the CLI and the worker both use."""
 from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
 
-from .devices import pick_device
-from .diffusion import calc_dtype
-from .likelihood import evaluate_bound
+from engine.core.diffusion import calc_dtype
+from engine.data.catalogue import statistics, training_arrays
+from engine.data.errors import DataError
+from engine.data.split import PointData
+from engine.devices import pick_device
+from engine.estimators.bound import evaluate_bound
+from engine.model import DiffusionModel, model_kind
+from engine.runtime import distributed
+from engine.runtime.acceleration import Batches, release_net, training_net
 
 
 @dataclass
@@ -25,6 +32,7 @@ class TrainConfig:
     eval_every: int = 1000      # held-out bound every this many steps (and at the end)
     eval_points: int = 2000
     report_every: int = 25
+    compile: bool = False       # torch.compile the network for training (opt-in: slow to start)
 
     def validate(self) -> "TrainConfig":
         if self.steps < 0 or self.batch < 1 or not self.lr > 0:
@@ -45,14 +53,15 @@ class Progress:
     done: bool = False
 
 
-def bound_loss(model, x0: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
-    """Unbiased estimate of -K per dimension (nats): one uniformly drawn t per example."""
+def bound_loss(model, x0: torch.Tensor, gen: torch.Generator, net=None) -> torch.Tensor:
+    """Unbiased estimate of -K per dimension (nats): one uniformly drawn t per example.
+    `net` stands in for model.net (a DDP, autocast or compiled wrapper of it)."""
     diff = model.diffusion
     c = diff.coefs(x0.device, x0.dtype)
     b, d = len(x0), x0[0].numel()
     first = diff.first_learned_step
     t = torch.randint(first, diff.T + 1, (b,), generator=gen, device=gen.device).to(x0.device)
-    kl, _ = diff.kl_term(model.net, x0, t, diff.noise_like(x0, gen), c)
+    kl, _ = diff.kl_term(model.net if net is None else net, x0, t, diff.noise_like(x0, gen), c)
     edge, prior = diff.edge_and_prior(x0, c)
     neg_k = (diff.T - first + 1) * kl + edge + prior
     # The entropy terms are constants unless the schedule learns; keep them for its sake.
@@ -60,15 +69,22 @@ def bound_loss(model, x0: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
 
 
 def train(model, x_train: np.ndarray, x_heldout: np.ndarray, cfg: TrainConfig):
-    """Yield Progress while training `model` in place on standardised data."""
+    """Yield Progress while training `model` in place on standardised data.
+
+    Under torchrun (engine.runtime.distributed.session) every rank runs this on its own
+    shard of x_train (rows rank::world) with its own random stream; DDP averages the net's
+    gradients, and the schedule's (when it learns) are averaged here, so all ranks keep
+    the same weights. Only rank 0 evaluates the bound and records history."""
     cfg.validate()
-    device = pick_device(cfg.device)
+    device = distributed.local_device(pick_device(cfg.device))
     model.to(device)
     dt = calc_dtype(device)
-    X = torch.as_tensor(np.asarray(x_train), dtype=dt, device=device)
+    rank, world = distributed.rank(), distributed.world()
+    main = rank == 0
+    batches = Batches(np.asarray(x_train)[rank::world] if world > 1 else x_train, cfg.batch, device, dt)
     held = np.asarray(x_heldout[: cfg.eval_points])
     start_step, end_step = model.step, model.step + cfg.steps
-    gen = torch.Generator(device="cpu").manual_seed(cfg.seed * 1_000_003 + start_step)
+    gen = torch.Generator(device="cpu").manual_seed(_seed(cfg.seed, start_step, rank))
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr)
     if model.optimizer_state is not None:
         try:
@@ -79,32 +95,42 @@ def train(model, x_train: np.ndarray, x_heldout: np.ndarray, cfg: TrainConfig):
     t0 = time.perf_counter()
     running = None
     learn_beta = model.config.trainable_schedule
+    image = model_kind(model.config) == "image"
+    net = model.net
+    shared = [p for p in model.schedule.parameters() if p.requires_grad] if world > 1 else []
+    fwd = training_net(net, device, image, ddp=world > 1, compile=cfg.compile)   # net itself on one CPU
+    if shared:
+        distributed.broadcast_(shared)     # DDP broadcast the net's start; the schedule's is ours
 
     def progress(step, bound=None, kl=None, done=False):
         return Progress(step, end_step, float(running or 0.0), base + time.perf_counter() - t0, bound, kl,
                         model.schedule.arrays().beta[1:].copy() if learn_beta else None, device.type, done)
 
-    per = int(np.prod(model.shape)) if len(model.shape) == 3 else None   # images: bits per pixel
+    per = int(np.prod(model.shape)) if image else None   # bits per pixel
     try:
         for step in range(start_step, end_step):
-            model.net.train()   # whoever ran between steps (evaluation, sampling, AIS) left it in eval
+            net.train()   # whoever ran between steps (evaluation, sampling, AIS) left it in eval
             frac = (step - start_step) / max(cfg.steps, 1)
             lr = cfg.lr * (cfg.lr_final + (1 - cfg.lr_final) * 0.5 * (1 + math.cos(math.pi * frac)))
             for g in opt.param_groups:
                 g["lr"] = lr
-            idx = torch.randint(len(X), (cfg.batch,), generator=gen).to(device)
-            loss = bound_loss(model, X[idx], gen)
+            loss = bound_loss(model, batches.draw(gen), gen, fwd)
             opt.zero_grad(set_to_none=True)
             loss.backward()
+            val = _average(loss, shared, device) if world > 1 else None
             torch.nn.utils.clip_grad_norm_(list(model.parameters()), 10.0)
             opt.step()
-            val = loss.item()
+            val = loss.item() if val is None else val
             if not math.isfinite(val):
                 raise FloatingPointError(f"training diverged at step {step + 1} (loss {val}); try a lower --lr")
             running = val if running is None else 0.98 * running + 0.02 * val
             model.step = step + 1
+            distributed.debug_fail(model.step - start_step)
             last = model.step == end_step
             if last or (model.step - start_step) % cfg.eval_every == 0:
+                if not main:      # the others go on; they wait for rank 0 in the next all-reduce
+                    yield progress(model.step, done=last)
+                    continue
                 rep = evaluate_bound(model, held, seed=model.step, device=device, per=per)
                 p = progress(model.step, rep.K_bits, rep.per_step_kl_bits, done=last)
                 _record(model, p, rep.K_bits)
@@ -115,7 +141,27 @@ def train(model, x_train: np.ndarray, x_heldout: np.ndarray, cfg: TrainConfig):
             yield progress(model.step, done=True)
     finally:
         model.optimizer_state = opt.state_dict()
-        model.net.eval()
+        release_net(net, device, image)
+        net.eval()
+
+
+def _seed(seed: int, start_step: int, rank: int) -> int:
+    """Rank 0 draws the stream one process would; other ranks are offset far from it."""
+    return (seed * 1_000_003 + start_step + rank * 0x9E3779B97F4A7C15) % (1 << 63)
+
+
+def _average(loss: torch.Tensor, shared: list, device) -> float:
+    """Across ranks, in one all-reduce: the mean loss (what rank 0 reports, and the same
+    divergence verdict everywhere) and the gradients of the parameters DDP does not own."""
+    where = distributed.comm_device(device)
+    grads = [p.grad if p.grad is not None else torch.zeros_like(p) for p in shared]
+    flat = distributed.average_(torch.cat([loss.detach().to(where, torch.float64).reshape(1),
+                                           *(g.to(where, torch.float64).reshape(-1) for g in grads)]))
+    at = 1
+    for p, g in zip(shared, grads):
+        p.grad = flat[at:at + g.numel()].view_as(g).to(p.device, p.dtype)
+        at += g.numel()
+    return float(flat[0])
 
 
 def _record(model, p: Progress, bound: float) -> None:
@@ -124,3 +170,43 @@ def _record(model, p: Progress, bound: float) -> None:
     h["loss"].append(p.loss)
     h["bound_bits"].append(bound)
     h["elapsed"].append(p.elapsed)
+
+
+# ---- the recipe ------------------------------------------------------------------------
+@dataclass
+class Prepared:
+    """A model and the standardised arrays to train it on."""
+    model: DiffusionModel
+    x_train: np.ndarray
+    x_held: np.ndarray
+
+
+def new_model(config, data: PointData, seed: int) -> Prepared:
+    """A fresh model for `data` (raw): its name, shape and data args fill the config, the
+    statistics come from the training arrays (dequantised images), and a user data set's
+    held-out split is kept with the model so it can be evaluated later."""
+    cfg = replace(config, data=data.name, shape=tuple(data.shape),
+                  data_args={**config.data_args, **data.args}, net=dict(config.net))
+    x_train, x_held = training_arrays(cfg, data, seed)
+    model = DiffusionModel(cfg, *statistics(cfg, x_train))
+    if data.name.startswith(("folder:", "file:")):
+        model.heldout = np.array(data.heldout)
+    return Prepared(model, model.standardise(x_train), model.standardise(x_held))
+
+
+def continue_model(model, data: PointData, seed: int) -> Prepared:
+    """More training for `model` on fresh draws of its own data set."""
+    if tuple(data.shape) != tuple(model.shape):
+        raise DataError(f"the data have shape {tuple(data.shape)}, the model expects {tuple(model.shape)}")
+    x_train, x_held = training_arrays(model.config, data, seed)
+    return Prepared(model, model.standardise(x_train), model.standardise(x_held))
+
+
+def check_same_data(model, name: str | None) -> str:
+    """The data set to continue `model` on: its own (a user file or folder may be named again)."""
+    own = model.config.data
+    if name is None or name == own:
+        return own
+    if own.startswith(("file:", "folder:")):
+        return name
+    raise DataError(f"the model was trained on {own}, not {name}")

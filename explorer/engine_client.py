@@ -9,8 +9,8 @@ import queue
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from engine import messages as m
-from engine.worker import EngineWorker
+from engine.runtime import protocol as m
+from engine.runtime.worker import EngineWorker
 
 DRAIN_MS = 33
 
@@ -72,11 +72,18 @@ class EngineClient(QObject):
         return kind in self.running
 
     @property
+    def busy(self) -> bool:
+        """A job runs or waits (also one whose start the GUI has not heard of yet)."""
+        return bool(self.running) or self._worker.busy
+
+    @property
     def device(self) -> str:
         return self._worker.state.device.type
 
     def is_alive(self) -> bool:
-        return self._worker._thread.is_alive()
+        """Whether the worker's thread runs: until close, and after it while a job ends
+        (asking shutdown again only reports, the worker is already stopping)."""
+        return not self._closed or not self._worker.shutdown(0.0)
 
     # ---- events -----------------------------------------------------------------------
     def drain(self) -> int:
@@ -101,7 +108,7 @@ class EngineClient(QObject):
     def close(self, timeout: float = 2.0) -> bool:
         """Stop the worker (cancelling any job); True if its thread ended in time."""
         if self._closed:
-            return not self.is_alive()
+            return self._worker.shutdown(0.0)
         self._closed = True
         self._timer.stop()
         ok = self._worker.shutdown(timeout)

@@ -1,38 +1,36 @@
-"""The main window: lays out the views and docks, and wires the engine's signals to the
-state and views. Flows: a model arrives -> diffuse the data and sample the reverse; the
-slider moves -> redraw both sides at t (and ask for the drift there); data changes ->
-diffuse it again. Training lives in training_control, the File menu in file_actions."""
+"""The main window, a shell: one tab per workspace over the shared timestep slider, the
+docks, the menus, settings and shutdown. It routes the engine's events to the workspaces
+showing the open model (explorer/workspaces/base.py) and hands every collaborator what it
+needs (the client, the shared state, callbacks), never itself."""
 from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QTabWidget, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QTabWidget, QVBoxLayout, QWidget
 
-from engine import messages as m
-from engine.datasets import POINT_SETS
+from engine.runtime import protocol as m
+from engine.data.catalogue import POINT_SETS
 from engine.presets import ASSETS
 
-from . import geometry, settings
-from .binary_workspace import BinaryWorkspace
+from . import settings
+from .docks.data.panel import DataPanel
+from .docks.entropy.control import EntropyControl
+from .docks.entropy.plot import EntropyPlot
+from .docks.schedule.panel import SchedulePanel
+from .docks.training.control import TrainingControl
+from .docks.training.panel import TrainingPanel
 from .engine_client import EngineClient
-from .file_actions import FileActions
-from .image_workspace import ImageWorkspace
-from .inpaint_workspace import InpaintWorkspace
-from .panels.data_panel import DataPanel
-from .product_control import ProductControl
-from .panels.schedule_panel import SchedulePanel
-from .panels.training_panel import TrainingPanel
-from .paper_control import PaperControl
+from .file_menu import FileMenu
 from .state import AppState, ModelInfo
-from .training_control import TrainingControl
-from .views.banner import Banner
-from .views.diffusion_view import DiffusionView
-from .views.paper_figure import TAG as FIGURE_TAG
-from .views.paper_figure import PaperFigure
-from .views.timeline import Timeline
+from .widgets.banner import Banner
+from .widgets.timeline import Timeline
+from .workspaces.base import Workspace
+from .workspaces.binary.workspace import BinaryWorkspace
+from .workspaces.images.workspace import ImageWorkspace
+from .workspaces.inpaint.workspace import InpaintWorkspace
+from .workspaces.points.workspace import PointsWorkspace
 
 DEFAULT_MODEL = ASSETS / "swissroll.h5"
 NO_MODEL = "no pretrained model: run `python main.py pretrain`"
@@ -45,87 +43,79 @@ class MainWindow(QMainWindow):
         self.resize(1400, 850)
         self.state = AppState()
         self.client = EngineClient(device=device, parent=self)
-        self.autoplay = autoplay
         self.last_error = ""
-        self.figure: PaperFigure | None = None
-        self.grid = geometry.grid()
-        self._drift_request: tuple[int, int] | None = None   # (t, grid points in it)
-        self._build()
-        self.files = FileActions(self)
-        self.training = TrainingControl(self)
+        self.data_panel = DataPanel()
+        self.schedule_panel = SchedulePanel()
+        self.training_panel = TrainingPanel()
+        self.entropy_plot = EntropyPlot()
+        self.timeline = Timeline()
+        self._build_workspaces(autoplay)
+        self._build_docks()
+        self.training = TrainingControl(self.training_panel, self.client, self.state, self.data_panel,
+                                        self.schedule_panel, on_error=self.show_error, on_status=self.set_engine_text,
+                                        image_samples=self.images.n.value)
+        self.entropy = EntropyControl(self.entropy_plot, self.entropy_dock, self.client, self.state)
+        self._build_menus()
         self._connect()
-        self.product = ProductControl(self)   # p·r panel and log p map; after _connect so it redraws last
-        self.paper = PaperControl(self)       # AIS beside K, entropy-bounds dock, live learned β
         self._restore_settings()
+        self._show_toolbar()
         path = model_path or (str(DEFAULT_MODEL) if DEFAULT_MODEL.is_file() else None)
         if path:
             self.files.open_model(path)
         else:
             self.data_panel.regenerate(quiet=True)
-            self._adopt_data()
+            self.state.data = self.data_panel.dataset()
             self.set_engine_text(NO_MODEL)
             self.statusBar().showMessage(NO_MODEL)
         self.training_panel.set_device(self.client.device)
         self._moved(0)
 
     # ---- layout -----------------------------------------------------------------------
-    def _build(self) -> None:
-        self.view = DiffusionView(self.state)
-        self.timeline = Timeline()
+    def _build_workspaces(self, autoplay: bool) -> None:
         self.banner = Banner()
         centre = QWidget()
         lay = QVBoxLayout(centre)
         lay.setContentsMargins(4, 4, 4, 0)
         lay.addWidget(self.banner)
-        # One workspace per kind of model; all follow the one timestep slider below.
-        self.tabs = QTabWidget()
-        self.tabs.setDocumentMode(True)
-        self.workspaces: dict[str, QWidget] = {}
-        self.add_workspace("points", "2-D points", self.view)
-        self.images = ImageWorkspace(self)
-        self.add_workspace("image", "Images", self.images)
-        self.binary = BinaryWorkspace(self)
-        self.add_workspace("binary", "Binary sequences", self.binary)
+        self.points = PointsWorkspace(self.client, self.state, self.data_panel, autoplay=autoplay,
+                                      play=self.timeline.play, on_status=self.set_engine_text,
+                                      on_error=self.show_error,
+                                      on_message=lambda text: self.statusBar().showMessage(text, 5000))
+        self.images = ImageWorkspace(self.client, self.state, choose_data=self.data_panel.choose_named,
+                                     on_error=self.show_error)
+        self.binary = BinaryWorkspace(self.client, self.state, choose_data=self.data_panel.choose_named)
         self.inpaint = InpaintWorkspace(self.client, on_error=self.show_error,
                                         open_model=lambda p: self.files.open_model(p))
-        self.add_workspace("inpaint", "Inpaint && denoise", self.inpaint)   # && shows one &
+        # Keyed by the model kind each opens for (the inpainting tab is an extra).
+        self.workspaces: dict[str, Workspace] = {"points": self.points, "image": self.images,
+                                                 "binary": self.binary, "inpaint": self.inpaint}
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        for ws in self.workspaces.values():
+            self.tabs.addTab(ws, ws.title)
+            bar = ws.toolbar()
+            if bar is not None:
+                self.addToolBar(Qt.TopToolBarArea, bar)
         lay.addWidget(self.tabs, 1)
         lay.addWidget(self.timeline)
         self.setCentralWidget(centre)
-
-        self.data_panel = DataPanel()
-        self.schedule_panel = SchedulePanel()
-        self.training_panel = TrainingPanel()
-        self.docks: dict[str, QDockWidget] = {}
-        self.view_menu = self.menuBar().addMenu("&View")
-        self.add_dock("Data", self.data_panel, Qt.LeftDockWidgetArea)
-        self.add_dock("Schedule", self.schedule_panel, Qt.BottomDockWidgetArea)
-        self.add_dock("Training", self.training_panel, Qt.RightDockWidgetArea)
-        # Side docks run full height; the schedule sits under the views, short and wide.
-        self.setCorner(Qt.BottomLeftCorner, Qt.LeftDockWidgetArea)
-        self.setCorner(Qt.BottomRightCorner, Qt.RightDockWidgetArea)
-        self.resizeDocks([self.docks["Data"], self.docks["Training"]], [290, 330], Qt.Horizontal)
-        self.resizeDocks([self.docks["Schedule"]], [210], Qt.Vertical)
-
-        bar = QToolBar("View")
-        bar.setObjectName("toolbar-view")
-        self.addToolBar(Qt.TopToolBarArea, bar)
-        self.act_drift = self._toggle(bar, "Drift field", "arrows f_μ(x, t) − x on a grid (reverse view)")
-        self.act_density = self._toggle(bar, "Density", "2-D histograms of q(x_t) and p(x_t)")
-        self.act_lasso = self._toggle(bar, "Lasso", "drag to select points (Shift+drag always lassos)")
-        clear = bar.addAction("Clear selection")
-        clear.triggered.connect(self._clear_selection)
-        bar.addSeparator()
-        bar.addAction("Paper figure").triggered.connect(self.show_paper_figure)
-        bar.addAction("Resample").triggered.connect(self.resample)
-
         self.engine_label = QLabel("engine: idle")
         self.statusBar().addPermanentWidget(self.engine_label)
 
-        for key, slot in ((Qt.Key_Space, self.timeline.toggle_play), (Qt.Key_Left, lambda: self.timeline.step(-1)),
-                          (Qt.Key_Right, lambda: self.timeline.step(1)), (Qt.Key_Home, lambda: self.timeline.set_t(0)),
-                          (Qt.Key_End, lambda: self.timeline.set_t(self.state.T))):
-            QShortcut(QKeySequence(key), self, activated=slot)
+    def _build_docks(self) -> None:
+        self.docks: dict[str, QDockWidget] = {}
+        self.view_menu = self.menuBar().addMenu("&View")
+        self.data_dock = self.add_dock("Data", self.data_panel, Qt.LeftDockWidgetArea)
+        self.schedule_dock = self.add_dock("Schedule", self.schedule_panel, Qt.BottomDockWidgetArea)
+        self.training_dock = self.add_dock("Training", self.training_panel, Qt.RightDockWidgetArea)
+        self.entropy_dock = self.add_dock("Entropy", self.entropy_plot, Qt.BottomDockWidgetArea, "Entropy bounds")
+        self.tabifyDockWidget(self.schedule_dock, self.entropy_dock)
+        self.schedule_dock.raise_()
+        # Side docks run full height; the schedule sits under the views, short and wide.
+        self.setCorner(Qt.BottomLeftCorner, Qt.LeftDockWidgetArea)
+        self.setCorner(Qt.BottomRightCorner, Qt.RightDockWidgetArea)
+        self.resizeDocks([self.data_dock, self.training_dock], [290, 330], Qt.Horizontal)
+        self.resizeDocks([self.schedule_dock], [210], Qt.Vertical)
 
     def add_dock(self, key: str, widget: QWidget, area, title: str | None = None) -> QDockWidget:
         """A movable, floatable, closable dock listed in the View menu; its object name
@@ -140,39 +130,46 @@ class MainWindow(QMainWindow):
         self.view_menu.addAction(dock.toggleViewAction())
         return dock
 
-    def add_workspace(self, kind: str, title: str, widget: QWidget) -> None:
-        """A tab showing models of `kind` ("points", "binary", "image"; other names are
-        extra tabs, e.g. inpainting). The window switches to it when such a model opens."""
-        self.workspaces[kind] = widget
-        self.tabs.addTab(widget, title)
-
-    def show_workspace(self, kind: str) -> None:
-        w = self.workspaces.get(kind)
-        if w is not None:
-            self.tabs.setCurrentWidget(w)
-
-    def _toggle(self, bar: QToolBar, text: str, tip: str) -> QAction:
-        a = bar.addAction(text)
-        a.setCheckable(True)
-        a.setToolTip(tip)
-        return a
+    def _build_menus(self) -> None:
+        menu = QMenu("&File", self)
+        self.menuBar().insertMenu(self.view_menu.menuAction(), menu)     # File first, then View
+        self.files = FileMenu(menu, self, self.client, self.state, on_error=self.show_error,
+                              load_points=self.data_panel.load_dialog, export_view=self.export_view,
+                              export_trajectories=self.points.export_trajectories,
+                              paper_figure=self.points.show_paper_figure, quit=self.close)
+        self.view_menu.addSeparator()
+        resample = self.view_menu.addAction("Resample")
+        resample.setShortcut("Ctrl+R")
+        resample.setToolTip("fresh reverse samples in the open model's workspace")
+        resample.triggered.connect(self.resample)
+        for key, slot in ((Qt.Key_Space, self.timeline.toggle_play), (Qt.Key_Left, lambda: self.timeline.step(-1)),
+                          (Qt.Key_Right, lambda: self.timeline.step(1)), (Qt.Key_Home, lambda: self.timeline.set_t(0)),
+                          (Qt.Key_End, lambda: self.timeline.set_t(self.state.T))):
+            QShortcut(QKeySequence(key), self, activated=slot)
 
     def _connect(self) -> None:
         c = self.client
         c.modelChanged.connect(self.on_model)
-        c.trajectory.connect(self.on_trajectory)
-        c.driftField.connect(self.on_drift)
+        c.event.connect(self.route)
         c.jobStarted.connect(lambda ev: self.set_engine_text(f"{ev.text}…"))
         c.jobFinished.connect(self.on_finished)
         c.jobFailed.connect(lambda ev: self.show_error(f"{ev.kind} failed: {ev.message}"))
-        c.boundResult.connect(self.on_bound)
         self.timeline.tChanged.connect(self._moved)
-        self.view.selectionRequested.connect(self.on_select)
-        self.data_panel.dataChanged.connect(self.on_data)
+        self.tabs.currentChanged.connect(self._show_toolbar)
+        self.data_panel.dataChanged.connect(self._data_changed)
         self.data_panel.error.connect(self.show_error)
-        self.act_drift.toggled.connect(self._drift_toggled)
-        self.act_density.toggled.connect(self.view.set_density)
-        self.act_lasso.toggled.connect(self.view.set_lasso)
+
+    def show_workspace(self, kind: str) -> None:
+        ws = self.workspaces.get(kind)
+        if ws is not None:
+            self.tabs.setCurrentWidget(ws)
+
+    def _show_toolbar(self, *_) -> None:
+        """Each workspace's toolbar shows only while its tab is current."""
+        for ws in self.workspaces.values():
+            bar = ws.toolbar()
+            if bar is not None:
+                bar.setVisible(ws is self.tabs.currentWidget())
 
     # ---- messages ---------------------------------------------------------------------
     def show_error(self, text: str) -> None:
@@ -185,149 +182,69 @@ class MainWindow(QMainWindow):
 
     # ---- engine events ----------------------------------------------------------------
     def on_model(self, ev: m.ModelChanged) -> None:
-        info = ModelInfo.from_event(ev)
+        info = ModelInfo.from_event(ev, from_training=self.training.take_pending())
         new = self.state.set_model(info)
         self.schedule_panel.set_model({"beta": ev.beta, "alpha_bar": ev.alpha_bar, "snr": ev.snr}, ev.config)
+        self.training.on_model(info, new)
+        if new:
+            self.show_workspace(info.kind)
+        # Every workspace hears of every model: those of another kind clear themselves.
+        for ws in self.workspaces.values():
+            ws.on_model(info)
+        self.entropy.on_model(info)
         self.timeline.set_T(self.state.T)
-        self.training_panel.set_device(ev.device)
         title = Path(ev.path).name if ev.path else "unsaved model"
         self.setWindowTitle(f"Diffusion Explorer — {title} · {ev.description}")
         if ev.path:
             self.files.remember(ev.path)
-        from_training = self.training.new_model_pending
-        self.training.new_model_pending = False
-        if new:
-            self.show_workspace(info.kind)
-        if new and not from_training:
-            self.training.show_history(info, ev.history)
-            self.training_panel.set_mode("idle", True)
-            if info.kind == "points":   # other workspaces follow the client's signals themselves
-                self._show_points_model(ev.config)
-        if info.kind == "points":
-            self.view.clear_drift()
         self._moved(self.timeline.t)
 
-    def _show_points_model(self, config: dict) -> None:
-        """A 2-D model opened: show its data set, diffuse it, sample, and fill the KL bars."""
-        data = config.get("data")
-        if data in POINT_SETS and (data != self.state.data.name or self.state.data.points is None):
-            self.data_panel.choose(data, config.get("data_args", {}).get("noise"), quiet=True)
-        elif self.state.data.points is None:
-            self.data_panel.regenerate(quiet=True)
-        self._adopt_data()
-        self.request_forward()
-        self.request_reverse()
-        if self.state.data.points is not None:
-            self.client.submit(m.Evaluate(data=self.state.data.points[:2000], seed=0))
-
-    def on_trajectory(self, ev: m.Trajectory) -> None:
-        if not self._points_model() or not self.state.set_trajectory(ev.direction, ev.x, ev.model_id):
+    def route(self, ev) -> None:
+        """An event of the open model goes to the workspaces showing its kind; one tied to
+        no model (data built, a job failed) to every workspace; one of an older model nowhere."""
+        if isinstance(ev, m.ModelChanged):
+            return                      # on_model has handled it
+        model_id = getattr(ev, "model_id", None)
+        if model_id is None:
+            targets = list(self.workspaces.values())
+        elif self.state.has_model and model_id == self.state.model.model_id:
+            targets = [ws for ws in self.workspaces.values() if self.state.model.kind in ws.kinds]
+        else:
             return
-        self._moved(self.timeline.t)
-        if self.autoplay and self.state.forward is not None and self.state.reverse is not None:
-            self.autoplay = False
-            self.timeline.play(True)
-        if self.figure is not None and self.figure.isVisible():
-            self.figure.refresh()
-
-    def on_drift(self, ev: m.DriftField) -> None:
-        if ev.model_id != self.state.model.model_id:
-            return
-        if ev.tag == FIGURE_TAG:
-            if self.figure is not None:
-                self.figure.set_drift(ev.t, ev.points, ev.mean)
-            return
-        if self._drift_request and self._drift_request[0] == ev.t:
-            self.view.set_drift(ev.t, ev.points, ev.mean, ev.var, self._drift_request[1])
-
-    def on_bound(self, ev: m.BoundResult) -> None:
-        if ev.model_id != self.state.model.model_id:
-            return
-        r = ev.report
-        if r.get("per_step_kl_bits"):
-            self.training_panel.plots.set_kl(r["per_step_kl_bits"])
-        self.training_panel.progress.setText(
-            f"K = {r.get('K_bits', float('nan')):.3f} {r.get('unit', 'bits')} "
-            f"(K − L_null = {r.get('K_minus_Lnull_bits', float('nan')):.3f}) on the current data")
+        for ws in targets:
+            ws.on_event(ev)
 
     def on_finished(self, ev: m.JobFinished) -> None:
         idle = not self.client.running
         self.set_engine_text("idle" if idle else ", ".join(self.client.running))
         self.statusBar().showMessage(ev.text, 4000)
 
-    # ---- requests ---------------------------------------------------------------------
-    def _points_model(self) -> bool:
-        return self.state.has_model and self.state.model.kind == "points"
-
-    def request_forward(self) -> None:
-        if self._points_model() and self.state.data.points is not None:
-            self.client.submit(m.Diffuse(data=self.state.data.points, seed=0))
-
-    def request_reverse(self) -> None:
-        if self._points_model():
-            self.client.submit(m.Sample(n=self.data_panel.n.value(), seed=int(np.random.default_rng().integers(1 << 30))
-                                        if self.state.reverse is not None else 0))
-
+    # ---- requests and GUI events -----------------------------------------------------------
     def resample(self) -> None:
         """Fresh reverse samples in whichever workspace shows the open model."""
         kind = self.state.model.kind if self.state.has_model else "points"
-        if kind == "image":
-            self.images.request_reverse(new_seed=True)
-        elif kind == "binary":
-            self.binary.request_sample()
+        self.workspaces[kind].resample()
+
+    def export_view(self, path: str) -> bool:
+        """The current tab's view as a PNG."""
+        ok = self.tabs.currentWidget().export(path)
+        if ok:
+            self.statusBar().showMessage(f"view saved to {path}", 5000)
         else:
-            self.request_reverse()
+            self.show_error(f"could not write {path}")
+        return ok
 
-    def request_drift(self) -> None:
-        s = self.state
-        sel = s.selection["reverse"]
-        rev = s.frame("reverse")
-        if not self._points_model() or (not self.act_drift.isChecked() and (rev is None or len(sel) == 0)):
-            return
-        grid = self.grid if self.act_drift.isChecked() else np.zeros((0, 2), np.float32)
-        chosen = rev[sel] if rev is not None and len(sel) else np.zeros((0, 2), np.float32)
-        t = max(s.t, 1)
-        self._drift_request = (t, len(grid))
-        self.client.submit(m.Drift(t=t, points=np.vstack([grid, chosen]).astype(np.float32)))
-
-    # ---- GUI events -------------------------------------------------------------------
     def _moved(self, t: int) -> None:
         t = self.state.set_t(t)
-        self.view.redraw()
         self.timeline.set_text(self.state.step_text() if self.state.has_model else NO_MODEL)
-        self.schedule_panel.plot.set_t(t)
-        self.request_drift()
+        self.schedule_panel.set_t(t)
+        self.entropy_plot.set_t(t)
+        for ws in self.workspaces.values():
+            ws.set_t(t)
 
-    def on_select(self, direction: str, idx, add: bool) -> None:
-        self.state.select(direction, idx, add)
-        self._moved(self.state.t)
-
-    def _clear_selection(self) -> None:
-        self.state.clear_selection()
-        self._moved(self.state.t)
-
-    def _drift_toggled(self, on: bool) -> None:
-        self.view.set_drift_visible(on)
-        self.request_drift()
-
-    def _adopt_data(self) -> None:
-        self.state.data.points = self.data_panel.points
-        self.state.data.name = self.data_panel.current
-        self.state.data.noise = self.data_panel.noise.value()
-
-    def on_data(self, name: str, points) -> None:
-        self._adopt_data()
-        self.request_forward()
-
-    def show_paper_figure(self) -> PaperFigure:
-        if self.figure is None:
-            self.figure = PaperFigure(self.state)
-            self.figure.driftRequested.connect(
-                lambda ts, pts: self.client.submit(m.DriftSeries(ts=list(ts), points=pts, tag=FIGURE_TAG)))
-        self.figure.show()
-        self.figure.raise_()
-        self.figure.refresh()
-        return self.figure
+    def _data_changed(self, name: str, points) -> None:
+        self.state.data = self.data_panel.dataset()
+        self.points.request_forward()
 
     # ---- settings and closing ---------------------------------------------------------
     def _restore_settings(self) -> None:
@@ -362,14 +279,10 @@ class MainWindow(QMainWindow):
         self.timeline.play(False)
         self.client.close(2.0)        # cancels training; the worker thread ends
         self._save_settings()
-        if self.figure is not None:
-            self.figure.close()
-            self.figure.deleteLater()
-            self.figure = None
         # pyqtgraph widgets alive at interpreter exit can crash it: delete them with the window.
-        self.paper.close()
-        self.images.close_views()
-        for w in (self.view, self.training_panel.plots, self.schedule_panel.plot, self.data_panel.canvas,
-                  self.binary.raster):
+        for ws in self.workspaces.values():
+            ws.close_views()
+        self.entropy_plot.close_views()
+        for w in (self.training_panel.plots, self.schedule_panel.plot, self.data_panel.canvas):
             w.deleteLater()
         super().closeEvent(event)

@@ -1,11 +1,13 @@
-"""Plain-Python app state (no Qt): the model's schedule, the current data set, the two
-trajectories, the current step t and the selection. Widgets hold none of this, so it can be
-tested headless and every view redraws from one place."""
+"""Plain-Python state shared by the window, its docks and workspaces (no Qt): the open
+model, the current 2-D data set and the step t. Widgets hold none of this, so it can be
+tested headless. Each workspace keeps what only it draws (e.g. the 2-D trajectories)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
 import numpy as np
+
+from engine.model import model_kind
 
 
 @dataclass
@@ -20,12 +22,17 @@ class ModelInfo:
     data_std: np.ndarray | None = None
     path: str = ""
     device: str = "cpu"
+    history: dict = field(default_factory=dict)
+    # Set by the window, not the event: the model a Start in the Training dock asked for
+    # (its training run sends samples and curves itself).
+    from_training: bool = False
 
     @classmethod
-    def from_event(cls, ev) -> "ModelInfo":
+    def from_event(cls, ev, from_training: bool = False) -> "ModelInfo":
         """From an engine ModelChanged event, field by field by name."""
-        info = cls(**{f.name: getattr(ev, f.name) for f in fields(cls)})
-        info.config = dict(info.config)
+        info = cls(**{f.name: getattr(ev, f.name) for f in fields(cls) if f.name != "from_training"})
+        info.config, info.history = dict(info.config), dict(info.history or {})
+        info.from_training = from_training
         return info
 
     @property
@@ -38,12 +45,6 @@ class ModelInfo:
         return model_kind(self.config)
 
 
-def model_kind(config: dict) -> str:
-    if config.get("family") == "binomial":
-        return "binary"
-    return "image" if len(config.get("shape", (2,))) == 3 else "points"
-
-
 @dataclass
 class DataSet:
     name: str = "swissroll"
@@ -54,14 +55,9 @@ class DataSet:
 class AppState:
     def __init__(self):
         self.model = ModelInfo()
-        self.data = DataSet()
-        self.forward: np.ndarray | None = None   # (T+1, n, 2) standardised, index t
-        self.reverse: np.ndarray | None = None
+        self.data = DataSet()       # the 2-D data set as last adopted from the Data dock
         self.t = 0
-        # Indices into forward[...] / reverse[...] whose paths are drawn.
-        self.selection: dict[str, np.ndarray] = {"forward": np.zeros(0, int), "reverse": np.zeros(0, int)}
 
-    # ---- model and trajectories -----------------------------------------------------
     @property
     def has_model(self) -> bool:
         return self.model.beta is not None
@@ -71,49 +67,15 @@ class AppState:
         return self.model.T
 
     def set_model(self, info: ModelInfo) -> bool:
-        """Adopt a model; True when it is a different model (old trajectories are dropped)."""
+        """Adopt a model; True when it is a different model (workspaces drop what they drew)."""
         new = info.model_id != self.model.model_id or info.T != self.model.T
         self.model = info
-        if new:
-            self.forward = self.reverse = None
-            self.clear_selection()
         self.t = int(np.clip(self.t, 0, self.T))
         return new
-
-    def set_trajectory(self, direction: str, x: np.ndarray, model_id: int) -> bool:
-        """Keep a trajectory if it belongs to the current model and matches its T."""
-        if model_id != self.model.model_id or x is None or x.ndim != 3 or len(x) != self.T + 1:
-            return False
-        old = getattr(self, direction)
-        setattr(self, direction, x)
-        if old is None or old.shape[1] != x.shape[1]:
-            self.selection[direction] = np.zeros(0, int)
-        return True
-
-    def frame(self, direction: str, t: int | None = None) -> np.ndarray | None:
-        x = getattr(self, direction)
-        return None if x is None else x[self.t if t is None else t]
 
     def set_t(self, t: int) -> int:
         self.t = int(np.clip(t, 0, max(self.T, 0)))
         return self.t
-
-    # ---- selection ------------------------------------------------------------------
-    def select(self, direction: str, idx, add: bool = False) -> None:
-        idx = np.asarray(idx, int).ravel()
-        if add:
-            idx = np.union1d(self.selection[direction], idx)
-        self.selection[direction] = np.unique(idx)
-
-    def clear_selection(self) -> None:
-        self.selection = {"forward": np.zeros(0, int), "reverse": np.zeros(0, int)}
-
-    def paths(self, direction: str) -> np.ndarray | None:
-        """(T+1, k, 2) paths of the selected points, or None."""
-        x, idx = getattr(self, direction), self.selection[direction]
-        if x is None or len(idx) == 0:
-            return None
-        return x[:, idx[idx < x.shape[1]]]
 
     # ---- what the slider says -------------------------------------------------------
     def step_numbers(self, t: int | None = None) -> tuple[float, float, float]:

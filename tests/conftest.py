@@ -14,9 +14,9 @@ def tiny_model_path(tmp_path_factory):
     """A small Swiss roll model trained for a few hundred steps (seconds on a CPU)."""
     import torch
 
-    from engine.datasets import make_points
+    from engine.data.points import make_points
     from engine.model import DiffusionModel, ModelConfig
-    from engine.storage import save_model
+    from engine.io.storage import save_model
     from engine.training import TrainConfig, train
 
     torch.manual_seed(0)

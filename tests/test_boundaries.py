@@ -21,3 +21,54 @@ def test_no_pickle_anywhere():
     offenders = [str(p.relative_to(ROOT)) for p in ROOT.rglob("*.py")
                  if ".venv" not in p.parts and p.name != "test_boundaries.py" and pattern.search(p.read_text())]
     assert not offenders, offenders
+
+
+# The engine modules the GUI may import: a pinned, small surface (the design's rule), so a
+# new dependency of explorer/ on engine internals is a decision, not an accident.
+EXPLORER_MAY_IMPORT = {
+    "engine.core.respacing", "engine.core.schedules", "engine.data.binary", "engine.data.catalogue",
+    "engine.data.errors", "engine.data.image_io", "engine.data.points", "engine.data.split",
+    "engine.guides.denoise", "engine.io.posterior", "engine.io.storage", "engine.model", "engine.presets",
+    "engine.runtime.protocol", "engine.runtime.worker",
+}
+
+
+def _is_module(name: str) -> bool:
+    path = ROOT.joinpath(*name.split("."))
+    return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
+
+
+def engine_imports(path: Path) -> set[str]:
+    """Engine modules a file imports; `from engine.a import b` counts engine.a.b when b is
+    a module itself (as `from engine.runtime import protocol as m` does)."""
+    import ast
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.split(".")[0] == "engine"}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").split(".")[0] == "engine":
+            subs = {f"{node.module}.{a.name}" for a in node.names if _is_module(f"{node.module}.{a.name}")}
+            found |= subs or {node.module}
+    return found
+
+
+def test_explorer_imports_only_the_pinned_engine_modules():
+    used: dict[str, set[str]] = {}
+    for p in sorted((ROOT / "explorer").rglob("*.py")):
+        for name in engine_imports(p):
+            used.setdefault(name, set()).add(p.relative_to(ROOT).as_posix())
+    extra = {k: sorted(v) for k, v in used.items() if k not in EXPLORER_MAY_IMPORT}
+    assert not extra, f"explorer/ imports engine modules outside the pinned set: {extra}"
+    unused = EXPLORER_MAY_IMPORT - set(used)
+    assert not unused, f"pinned but no longer imported (drop them from the set): {sorted(unused)}"
+    assert all(_is_module(name) for name in EXPLORER_MAY_IMPORT)
+    # Only the client talks to the worker thread; everything else goes through it.
+    assert used["engine.runtime.worker"] == {"explorer/engine_client.py"}
+
+
+def test_engine_imports_are_read_as_modules(tmp_path):
+    src = tmp_path / "x.py"
+    src.write_text("from engine.runtime import protocol as m\nimport engine.presets\n"
+                   "from engine.data.catalogue import POINT_SETS\ndef f():\n    from engine.model import model_kind\n")
+    assert engine_imports(src) == {"engine.runtime.protocol", "engine.presets", "engine.data.catalogue",
+                                   "engine.model"}

@@ -8,13 +8,10 @@ from pathlib import Path
 import h5py
 import numpy as np
 import pytest
+from tests.cli_run import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 
-
-def cli(*args, cwd=None):
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *map(str, args)], capture_output=True,
-                          text=True, cwd=cwd or ROOT, timeout=300)
 
 
 def test_train_eval_sample_diffuse(tmp_path):
@@ -104,3 +101,28 @@ def test_parzen_is_refused_for_point_models(tiny_model_path):
     r = cli("eval", "--model", tiny_model_path, "--parzen")
     assert r.returncode == 2 and "--parzen is for image models" in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("command", ["sample", "eval-out-model", "train-data", "inpaint-image", "inpaint-png"])
+def test_an_output_that_is_an_input_is_refused_and_nothing_changes(tmp_path, tiny_model_path, command):
+    import shutil
+
+    model = tmp_path / "m.h5"
+    shutil.copy(tiny_model_path, model)
+    pts = tmp_path / "pts.csv"
+    np.savetxt(pts, np.random.default_rng(0).standard_normal((50, 2)), delimiter=",")
+    img, mask = tmp_path / "mean.png", tmp_path / "mask.png"
+    import imageio.v3 as iio
+    iio.imwrite(img, np.zeros((8, 8), np.uint8))
+    iio.imwrite(mask, np.full((8, 8), 255, np.uint8))
+    before = {p: p.read_bytes() for p in (model, pts, img, mask)}
+    args = {"sample": ["sample", "--model", model, "--out", model],
+            "eval-out-model": ["diffuse", "--data", pts, "--model", model, "--out", model],
+            "train-data": ["train", "--data", pts, "--steps", "1", "--out", pts],
+            "inpaint-image": ["inpaint", "--model", model, "--image", img, "--mask", mask, "--out", img],
+            "inpaint-png": ["inpaint", "--model", model, "--image", img, "--mask", mask, "--out",
+                            tmp_path / "o.h5", "--png", tmp_path]}[command]
+    r = cli(*args)
+    assert r.returncode == 2 and r.stderr.count("\n") == 1, r.stderr
+    assert "input" in r.stderr
+    assert all(p.read_bytes() == b for p, b in before.items())

@@ -7,9 +7,11 @@ import numpy as np
 import pytest
 import torch
 
-from engine import jobs, messages as m
-from engine.entropy_binary import binary_entropy_bounds
-from engine.schedules import Schedule
+from engine.runtime import jobs
+
+from engine.runtime import protocol as m
+from engine.estimators.entropy import binary_entropy_bounds
+from engine.core.schedules import Schedule
 
 
 def test_binary_bounds_bracket_the_true_reverse_entropy():
@@ -39,8 +41,8 @@ def test_binary_bounds_bracket_the_true_reverse_entropy():
 
 
 def test_trained_gaussian_reverse_entropy_lies_within_the_bounds(tiny_model_path):
-    from engine.entropy import with_model_entropy
-    from engine.storage import load_model
+    from engine.estimators.entropy import with_model_entropy
+    from engine.io.storage import load_model
     model = load_model(tiny_model_path)
     x0 = model.standardise(np.random.default_rng(0).normal(size=(400, 2)) * model.data_std + model.data_mean)
     eb = with_model_entropy(model, x0)
@@ -51,7 +53,7 @@ def test_trained_gaussian_reverse_entropy_lies_within_the_bounds(tiny_model_path
 
 @pytest.fixture
 def state(tiny_model_path):
-    from engine.storage import load_model
+    from engine.io.storage import load_model
     st = jobs.EngineState("cpu")
     st.model, st.model_id = load_model(tiny_model_path), 1
     return st
@@ -65,13 +67,15 @@ def test_entropy_job_reports_bits_for_the_current_model(state):
 
 
 def test_training_yields_ais_beside_some_bound_evaluations(state):
-    from engine.datasets import make_points
-    from engine.training import TrainConfig
+    from engine.data.points import make_points
+    from engine.runtime.jobs.training import train_steps
+    from engine.training import Prepared, TrainConfig
     torch.manual_seed(0)
     d = make_points("swissroll", n=600, seed=3)
     model = state.model
     cfg = TrainConfig(steps=40, batch=64, eval_every=10, eval_points=300, report_every=10)
-    evs = list(jobs.train_steps(state, model.standardise(d.train), model.standardise(d.heldout), cfg, 1e9, 50))
+    prep = Prepared(model, model.standardise(d.train), model.standardise(d.heldout))
+    evs = list(train_steps(state, prep, cfg, 1e9, 50))
     bounds = [e.step for e in evs if isinstance(e, m.TrainProgress) and e.bound_bits is not None]
     ais = [e for e in evs if isinstance(e, m.AisEstimate)]
     assert bounds == [model.step - 30, model.step - 20, model.step - 10, model.step]

@@ -6,13 +6,14 @@ import numpy as np
 import pytest
 import torch
 
-from engine.ais import ais_log_likelihood
-from engine.binomial import HeartbeatOracle, bernoulli_kl, heartbeat
-from engine.entropy import entropy_bounds, with_model_entropy
-from engine.likelihood import evaluate_bound
+from engine.estimators.ais import ais_log_likelihood
+from engine.data.binary import HeartbeatOracle, heartbeat
+from engine.core.binomial import bernoulli_kl
+from engine.estimators.entropy import entropy_bounds, with_model_entropy
+from engine.estimators.bound import evaluate_bound
 from engine.model import DiffusionModel, ModelConfig
-from engine.sampling import forward_trajectory, sample_trajectory
-from engine.schedules import Schedule
+from engine.core.sampling import forward_trajectory, sample_trajectory
+from engine.core.schedules import Schedule
 from tests.test_maths import gaussian_model, normal_pdf
 
 
@@ -120,7 +121,7 @@ def test_entropy_bounds_bracket_the_true_reverse_entropy():
 
 
 def test_learned_reverse_entropy_is_reported_per_step(tiny_model_path):
-    from engine.storage import load_model
+    from engine.io.storage import load_model
     m = load_model(tiny_model_path)
     x0 = np.random.default_rng(0).normal(size=(500, 2)).astype(np.float32)
     eb = with_model_entropy(m, x0)
@@ -128,7 +129,7 @@ def test_learned_reverse_entropy_is_reported_per_step(tiny_model_path):
 
 
 def test_parzen_window_recovers_a_known_density():
-    from engine.parzen import parzen_report
+    from engine.estimators.parzen import parzen_report
     rng = np.random.default_rng(0)
     truth = -math.log(2 * math.pi * math.e)            # E log N(x; 0, I) in 2-D, nats
     good = parzen_report(rng.normal(size=(2000, 2)), rng.normal(size=(1000, 2)))

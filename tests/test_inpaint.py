@@ -1,8 +1,6 @@
 """Posterior sampling guides: inpainting keeps the known pixels exactly, respacing gives
 a valid schedule, denoising matches the Wiener filter for Gaussian data with an oracle
 model, p·r moves 2-D samples toward a bump; and the inpaint/denoise CLI."""
-import subprocess
-import sys
 from pathlib import Path
 
 import h5py
@@ -10,21 +8,20 @@ import numpy as np
 import pytest
 import torch
 
-from engine.images import dequantise, channel_stats, make_images
-from engine.inpaint import (BumpGuide, RegionGuide, Respaced, denoise, inpaint, inpaint_progressive,
-                            kept_steps, respaced_betas)
+from engine.data.images import dequantise, channel_stats, make_images
+from engine.guides.product import BumpGuide, RegionGuide
+from engine.core.respacing import Respaced, kept_steps, respaced_betas
+from engine.guides.denoise import denoise
+from engine.guides.inpaint import inpaint, inpaint_progressive
 from engine.model import DiffusionModel, ModelConfig
-from engine.sampling import sample_progressive, sample_trajectory
-from engine.schedules import Schedule
-from engine.storage import load_model, save_model
+from engine.core.sampling import sample_progressive, sample_trajectory
+from engine.core.schedules import Schedule
+from engine.io.storage import load_model, save_model
 from engine.training import TrainConfig, train
+from tests.cli_run import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 
-
-def cli(*args):
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *map(str, args)], capture_output=True,
-                          text=True, cwd=ROOT, timeout=300)
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +31,7 @@ def digits_model(tmp_path_factory):
     data = make_images("digits", size=8)
     x = dequantise(data.train, 17, np.random.default_rng(0))
     cfg = ModelConfig(data="digits", data_args=data.args, shape=data.shape, T=12, beta1=1e-3,
-                      net={"kind": "multiscale", "channels": 16, "layers": 2, "J": 4, "dense": 32, "dense_channels": 2})
+                      net={"kind": "multiscale", "channels": 16, "layers": 2, "scales": 2, "J": 4, "context": 2})
     model = DiffusionModel(cfg, *channel_stats(x))
     for _ in train(model, model.standardise(x), model.standardise(x[:100]),
                    TrainConfig(steps=250, batch=64, lr=3e-3, eval_every=1000, eval_points=50, device="cpu")):
@@ -57,11 +54,14 @@ def test_inpainting_keeps_known_pixels_exactly(digits_model):
         assert (s >= 0).all() and (s <= 1).all()
         np.testing.assert_array_equal(s[:, :, ~missing], np.broadcast_to(image.astype(np.float32)[:, ~missing], (5, 1, 48)))
         assert (out["std"][0][~missing] == 0).all() and out["std"][0][missing].mean() > 0.01
-    # Batched tiles with their own masks, tile-major.
-    out = inpaint(model, digits_model[1][:3], np.stack([missing, ~missing, missing]), n=2, seed=0)
-    assert out["samples"].shape == (3, 2, 1, 8, 8)
-    np.testing.assert_array_equal(out["samples"][1, :, 0][:, missing], np.broadcast_to(
-        digits_model[1][1, 0][missing].astype(np.float32), (2, 16)))
+    # Any size: three digits side by side (8×24), one hole across two of them.
+    wide = np.concatenate(list(digits_model[1][:3]), axis=2)
+    hole = np.zeros((8, 24), bool)
+    hole[1:7, 6:13] = True
+    out = inpaint(model, wide, hole, n=2, seed=0)
+    assert out["samples"].shape == (2, 1, 8, 24)
+    np.testing.assert_array_equal(out["samples"][:, 0][:, ~hole],
+                                  np.broadcast_to(wide[0][~hole].astype(np.float32), (2, (~hole).sum())))
 
 
 def test_inpainting_progresses_and_uses_the_context(digits_model):
@@ -70,6 +70,7 @@ def test_inpainting_progresses_and_uses_the_context(digits_model):
     missing = np.zeros((8, 8), bool)
     missing[:, 4:] = True
     steps = list(inpaint_progressive(model, image[0], missing, n=2, seed=0, stride=4))
+    assert steps[0].x.shape == (2, 1, 8, 8)
     assert [s.t for s in steps] == list(range(len(kept_steps(12, 4)), -1, -1))
     # The known half at t = 0 is the observation (standardised), not a noisy copy.
     np.testing.assert_allclose(steps[-1].x[:, :, :, :4], model.standardise(image)[:, :, :, :4].repeat(2, 0), atol=1e-6)
@@ -117,7 +118,7 @@ class GaussianOracle(torch.nn.Module):
 
 def test_denoising_a_gaussian_with_an_oracle_is_the_wiener_filter():
     cfg = ModelConfig(data="gauss", shape=(1, 4, 4), T=20, beta1=1e-3, parameterisation="paper",
-                      net={"kind": "multiscale", "channels": 4, "layers": 1, "J": 2, "dense": 0})
+                      net={"kind": "multiscale", "channels": 4, "layers": 1, "J": 2})
     model = DiffusionModel(cfg, np.full((1, 1, 1), 0.5), np.full((1, 1, 1), 0.2))
     model.net = GaussianOracle(model.schedule.arrays().beta)
     clean = 0.5 + 0.2 * np.random.default_rng(1).standard_normal((1, 4, 4))
@@ -133,9 +134,9 @@ def test_denoising_a_gaussian_with_an_oracle_is_the_wiener_filter():
 
 def test_denoising_a_digit_beats_the_noisy_image(digits_model):
     model = load_model(digits_model[0])
-    clean = digits_model[1][:6]
+    clean = np.concatenate(list(digits_model[1][:6]), axis=2)          # 8×48: one image, any size
     out = denoise(model, clean=clean, snr=1.0, n=8, seed=0, stride=2)
-    assert out["samples"].shape == (6, 8, 1, 8, 8) and out["mean"].shape == (6, 1, 8, 8)
+    assert out["samples"].shape == (8, 1, 8, 48) and out["mean"].shape == (1, 8, 48)
     rmse = lambda a: float(np.sqrt(((a - clean) ** 2).mean()))
     assert rmse(out["mean"]) < 0.7 * rmse(out["noisy"])
 
@@ -162,11 +163,11 @@ def test_region_guide_pulls_2d_samples_into_the_region(tiny_model_path):
 
 
 # ---- CLI ---------------------------------------------------------------------------------------
-def test_cli_inpaint_tiles_and_denoise(digits_model, tmp_path):
+def test_cli_inpaint_and_denoise_at_the_images_own_size(digits_model, tmp_path):
     import imageio.v3 as iio
 
     rng = np.random.default_rng(0)
-    img = rng.integers(0, 256, (12, 19), dtype=np.uint8)     # not a multiple of the 8×8 model
+    img = rng.integers(0, 256, (12, 19), dtype=np.uint8)     # not the 8×8 training size, nor a multiple
     mask = np.zeros((12, 19), np.uint8)
     mask[3:9, 5:15] = 255
     iio.imwrite(tmp_path / "in.png", img)

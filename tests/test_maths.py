@@ -8,11 +8,11 @@ import pytest
 import torch
 from torch import nn
 
-from engine.diffusion import GaussianDiffusion, gaussian_kl
-from engine.likelihood import evaluate_bound
+from engine.core.gaussian import GaussianDiffusion, gaussian_kl
+from engine.estimators.bound import evaluate_bound
 from engine.model import DiffusionModel, ModelConfig
-from engine.sampling import forward_trajectory
-from engine.schedules import KINDS, Schedule, make_betas
+from engine.core.sampling import forward_trajectory
+from engine.core.schedules import KINDS, Schedule, make_betas
 
 
 def normal_pdf(x, m, v):
@@ -131,3 +131,14 @@ def test_trainable_schedule_learns_through_the_bound():
     coefs["alpha_bar"][-1].backward()
     assert s.theta.grad is not None and torch.isfinite(s.theta.grad).all() and s.theta.grad.abs().sum() > 0
     assert len(list(s.parameters())) == 1, "beta_1 stays fixed"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_one_coefficient_function_for_numpy_and_torch(kind):
+    """The schedule plot passes numpy (no torch on the GUI thread); training passes torch."""
+    from engine.core.schedules import coefficients
+    b = make_betas(kind, 30, 1e-4)
+    a, t = coefficients(b), coefficients(torch.tensor(b))
+    assert isinstance(a["beta"], np.ndarray) and a["beta"].dtype == np.float64
+    for k in a:
+        np.testing.assert_allclose(a[k], t[k].numpy(), rtol=1e-12, atol=0)

@@ -3,10 +3,10 @@ painted regions, errors, and the map's layout and progress."""
 import numpy as np
 import pytest
 
-from engine import jobs
-from engine import jobs_product
-from engine import messages as m
-from engine.storage import load_model
+from engine.runtime import jobs
+from engine.runtime.jobs import product as jobs_product
+from engine.runtime import protocol as m
+from engine.io.storage import load_model
 
 
 @pytest.fixture(scope="module")

@@ -5,10 +5,10 @@ import h5py
 import numpy as np
 import pytest
 
-from engine import storage
-from engine.datasets import make_points
-from engine.sampling import sample_trajectory
-from engine.storage import StorageError, load_model, save_model
+from engine.io import storage
+from engine.data.points import make_points
+from engine.core.sampling import sample_trajectory
+from engine.io.storage import StorageError, load_model, save_model
 from engine.training import TrainConfig, train
 
 

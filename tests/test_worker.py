@@ -5,11 +5,11 @@ import time
 
 import numpy as np
 
-from engine import messages as m
-from engine.datasets import make_points
+from engine.runtime import protocol as m
+from engine.data.points import make_points
 from engine.model import ModelConfig
 from engine.training import TrainConfig
-from engine.worker import EngineWorker
+from engine.runtime.worker import EngineWorker
 
 
 def drain_until(worker, pred, timeout=60.0):
@@ -97,7 +97,7 @@ def test_events_carry_private_copies(tiny_model_path):
 def test_a_background_job_steps_aside_and_runs_again_after(tiny_model_path, monkeypatch):
     from dataclasses import dataclass
 
-    from engine import jobs
+    from engine.runtime import jobs
 
     @dataclass
     class Slow(m.Command):

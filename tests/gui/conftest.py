@@ -22,7 +22,8 @@ def make_window(qtbot, model_path=None, wait_for_model=True):
     qtbot.addWidget(w)
     w.show()
     if wait_for_model:
-        qtbot.waitUntil(lambda: w.state.forward is not None and w.state.reverse is not None, timeout=20000)
+        qtbot.waitUntil(lambda: w.points.state.forward is not None and w.points.state.reverse is not None,
+                        timeout=20000)
     return w
 
 

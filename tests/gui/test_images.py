@@ -2,24 +2,24 @@
 tab and the grids show exactly trajectory[t] (and the prediction made from x_t) at the
 slider's t; a forward image follows it; image and binary models train from the window
 with live curves in their own units and pause cleanly; File ▸ Open pretrained lists the
-bundled models. Tiny models (8×8 digits, T = 8) keep all of it to seconds."""
+models in a folder. Tiny models (8×8 digits, T = 8) keep all of it to seconds."""
 from dataclasses import replace
 
 import numpy as np
 import pytest
 
-from engine import messages as m
-from engine.datasets import make_points
-from engine.images import channel_stats, dequantise, make_images
+from engine.data.catalogue import build
+from engine.data.images import channel_stats, dequantise, make_images
+from engine.io.storage import save_model
 from engine.model import DiffusionModel
-from engine.presets import ASSETS, model_defaults
-from engine.storage import save_model
+from engine.presets import model_defaults
+from engine.runtime import protocol as m
 from engine.training import TrainConfig, train
-from explorer.views.image_grid import cell, grid_shape, tile, to_display
+from explorer.widgets.image_grid import cell, grid_shape, tile, to_display
 
 from .conftest import make_window
 
-TINY_NET = {"kind": "multiscale", "channels": 4, "layers": 1, "dense": 8, "dense_channels": 2, "J": 2}
+TINY_NET = {"kind": "multiscale", "channels": 4, "layers": 1, "scales": 2, "context": 2, "J": 2}
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +80,7 @@ def test_image_model_opens_on_its_tab_and_grids_follow_the_slider(qtbot, tiny_im
     assert not ws.load_image(str(bad)) and "bad.png" in w.last_error
     # Resample: a new trajectory replaces the grid.
     with qtbot.waitSignal(w.client.trajectory, timeout=10000, check_params_cb=lambda ev: ev.direction == "reverse"):
-        ws.resample.click()
+        ws.resample_button.click()
     assert not np.array_equal(got["reverse"].x, rev.x)
     # The toolbar's Resample acts on the open model's workspace too.
     before = got["reverse"].x
@@ -159,17 +159,22 @@ def test_data_panel_previews_named_sets_and_folder_errors(window, qtbot, tmp_pat
         window.training_panel.start.click()
     assert "holds no images" in window.last_error
     assert window.training_panel.mode == "idle"
-    assert make_points("bindigits").train.shape[1] == 64
+    assert build("bindigits", 16, 0).train.shape[1] == 64
 
 
-def test_open_pretrained_lists_the_bundled_models(window, qtbot):
-    names = sorted(p.stem for p in ASSETS.glob("*.h5"))
-    if not names:
-        pytest.skip("no bundled models")
-    actions = {a.text(): a for a in window.files.pretrained_menu.actions()}
-    assert sorted(actions) == names
-    if "heartbeat" in actions:
-        with qtbot.waitSignal(window.client.modelChanged, timeout=20000):
-            actions["heartbeat"].trigger()
-        assert window.state.model.kind == "binary"
-        assert window.tabs.currentWidget() is window.workspaces["binary"]
+def test_open_pretrained_lists_the_models_in_its_folder(window, qtbot, tmp_path, tiny_image_model):
+    """The menu lists the folder's models by name (nothing else), and opens the one chosen."""
+    import shutil
+    shutil.copy(tiny_image_model, tmp_path / "zeta.h5")
+    shutil.copy(tiny_image_model, tmp_path / "alpha.h5")
+    (tmp_path / "notes.txt").write_text("not a model")
+    files = window.files
+    files.refresh_pretrained(tmp_path)
+    actions = {a.text(): a for a in files.pretrained_menu.actions()}
+    assert list(actions) == ["alpha", "zeta"] and files.pretrained_menu.isEnabled()
+    with qtbot.waitSignal(window.client.modelChanged, timeout=20000) as opened:
+        actions["zeta"].trigger()
+    assert opened.args[0].path.endswith("zeta.h5")
+    assert window.state.model.kind == "image" and window.tabs.currentWidget() is window.images
+    files.refresh_pretrained(tmp_path / "missing")
+    assert not files.pretrained_menu.actions() and not files.pretrained_menu.isEnabled()

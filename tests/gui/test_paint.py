@@ -17,16 +17,16 @@ from .conftest import make_window
 
 @pytest.fixture(scope="module")
 def tiny_image_model(tmp_path_factory):
-    from engine.images import channel_stats, dequantise, make_images
+    from engine.data.images import channel_stats, dequantise, make_images
+    from engine.io.storage import save_model
     from engine.model import DiffusionModel, ModelConfig
-    from engine.storage import save_model
     from engine.training import TrainConfig, train
 
     torch.manual_seed(0)
     data = make_images("digits", size=8)
     x = dequantise(data.train[:400], 17, np.random.default_rng(0))
     cfg = ModelConfig(data="digits", data_args=data.args, shape=data.shape, T=8, beta1=1e-3,
-                      net={"kind": "multiscale", "channels": 8, "layers": 1, "J": 4, "dense": 16, "dense_channels": 2})
+                      net={"kind": "multiscale", "channels": 8, "layers": 1, "J": 4, "scales": 3, "context": 2})
     model = DiffusionModel(cfg, *channel_stats(x))
     for _ in train(model, model.standardise(x), model.standardise(x[:50]),
                    TrainConfig(steps=8, batch=32, eval_every=1000, eval_points=20, device="cpu")):
@@ -106,7 +106,7 @@ def test_undo_restores_the_previous_mask(qtbot, win):
 
 
 def test_a_second_stroke_cancels_the_first_job(qtbot, win, monkeypatch):
-    import engine.jobs_inpaint as ji
+    import engine.runtime.jobs.inpaint as ji
 
     gate, calls = threading.Event(), []
     real = ji.inpaint_progressive

@@ -4,7 +4,7 @@ reverse entropy between its bounds, and a learned β redraws live."""
 import numpy as np
 import pytest
 
-from engine import messages as m
+from engine.runtime import protocol as m
 
 from .conftest import make_window, tiny_training
 
@@ -14,13 +14,13 @@ def tiny_binary_path(tmp_path_factory):
     """A binomial heartbeat model at T = 20, trained for a few seconds."""
     import torch
 
-    from engine.datasets import make_points
+    from engine.data.catalogue import build
+    from engine.io.storage import save_model
     from engine.model import DiffusionModel, ModelConfig
-    from engine.storage import save_model
     from engine.training import TrainConfig, train
 
     torch.manual_seed(0)
-    data = make_points("heartbeat", n=2000, seed=0)
+    data = build("heartbeat", n=2000, seed=0)
     cfg = ModelConfig(family="binomial", data="heartbeat", shape=(20,), T=20,
                       net={"kind": "mlp", "hidden": 32, "layers": 2, "J": 4, "time_input": True})
     model = DiffusionModel(cfg, data.train.mean(0), data.train.std(0))
@@ -72,7 +72,7 @@ def test_training_sends_ais_estimates_that_appear_beside_k(window, qtbot):
     last = got[-1]
     assert last.step == 60 and np.isfinite(last.ais_bits) and last.ais_stderr_bits > 0
     assert last.points > 0 and last.trajectories > 0
-    overlay = window.paper.ais
+    overlay = window.training.ais
     assert overlay.x == [ev.step for ev in got] and np.allclose(overlay.y, [ev.ais_bits for ev in got])
     xs, ys = overlay.curve.getData()
     assert len(xs) == len(got) and np.isclose(ys[-1], last.ais_bits)
@@ -81,8 +81,8 @@ def test_training_sends_ais_estimates_that_appear_beside_k(window, qtbot):
 
 
 def test_entropy_view_shows_the_model_within_its_bounds(window, qtbot):
-    ent = window.paper.entropy
-    window.paper.dock.raise_()
+    ent = window.entropy_plot
+    window.entropy_dock.raise_()
     qtbot.waitUntil(lambda: ent.data is not None and ent.data["model"] is not None, timeout=15000)
     d = ent.data
     assert len(d["t"]) == window.state.T - 1 and (d["lower"] <= d["upper"] + 1e-12).all()

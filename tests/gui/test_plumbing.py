@@ -4,10 +4,11 @@ import sys
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from engine import messages as m
-from explorer import geometry
+from engine.runtime import protocol as m
 from explorer.engine_client import coalesce
 from explorer.state import AppState, ModelInfo
+from explorer.workspaces.points import geometry
+from explorer.workspaces.points.state import PointsState
 
 
 def test_coalesce_keeps_newest_and_every_bound():
@@ -20,13 +21,18 @@ def test_coalesce_keeps_newest_and_every_bound():
 
 def test_state_drops_stale_trajectories_and_reports_the_step():
     s = AppState()
+    p = PointsState(s)
     beta = np.r_[0, np.full(4, 0.1)]
     ab = np.cumprod(1 - beta)
     assert s.set_model(ModelInfo(model_id=2, beta=beta, alpha_bar=ab, snr=ab / (1 - ab + 1e-300)))
     x = np.zeros((5, 7, 2), np.float32)
-    assert not s.set_trajectory("forward", x, model_id=1)
-    assert s.set_trajectory("forward", x, model_id=2)
-    assert not s.set_trajectory("reverse", np.zeros((4, 7, 2)), model_id=2)   # wrong T
+    assert not p.set_trajectory("forward", x, model_id=1)
+    assert p.set_trajectory("forward", x, model_id=2)
+    assert not p.set_trajectory("reverse", np.zeros((4, 7, 2)), model_id=2)   # wrong T
+    p.select("forward", [3, 1])
+    assert p.paths("forward").shape == (5, 2, 2) and p.frame("forward", 4).base is x
+    p.drop()                                    # another model: nothing of this one is drawn
+    assert p.forward is None and p.paths("forward") is None
     s.set_t(3)
     assert "t = 3" in s.step_text() and "0.1" in s.step_text()
 

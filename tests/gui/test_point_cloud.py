@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
-from explorer.views import point_cloud
+from explorer.workspaces.points import point_cloud
 
 
 def _render(qtbot, item) -> np.ndarray:

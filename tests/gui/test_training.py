@@ -20,7 +20,7 @@ def test_training_updates_curves_and_pause_cancels(window, qtbot):
     assert len(plots.loss_x) >= 3 and plots.loss_x[-1] == 60
     assert len(plots.bound_y) >= 2 and np.isfinite(plots.bound_y).all()
     assert plots.kl is not None and len(plots.kl) == 10
-    assert window.state.reverse is not None and window.state.T == 10
+    assert window.points.state.reverse is not None and window.state.T == 10
     # Resume a long run, then pause: the job ends cancelled, fast, and can resume.
     window.training_panel.steps.setValue(100000)
     with qtbot.waitSignal(window.client.trainProgress, timeout=10000):
@@ -65,8 +65,8 @@ def test_drawn_points_make_a_data_set_training_can_use(window, qtbot):
         window.training_panel.start.click()
     assert not failed and not done.args[0].cancelled
     assert window.state.model.config["data"] == "drawn"
-    qtbot.waitUntil(lambda: window.state.forward is not None, timeout=10000)
-    assert window.state.forward.shape[1] == len(canvas.drawn)
+    qtbot.waitUntil(lambda: window.points.state.forward is not None, timeout=10000)
+    assert window.points.state.forward.shape[1] == len(canvas.drawn)
 
 
 def test_close_mid_training_exits_within_2s(qtbot, tiny_model_path):
@@ -78,3 +78,47 @@ def test_close_mid_training_exits_within_2s(qtbot, tiny_model_path):
     w.close()
     assert time.perf_counter() - t0 < 2.0
     assert not w.client.is_alive()
+
+
+def test_start_new_on_untouched_panels_sends_the_presets(qtbot, monkeypatch, tmp_path):
+    """The GUI has no defaults of its own: with nothing touched, Start sends exactly
+    engine.presets' model and training settings for the chosen data set (the run's
+    monitoring cadence aside), for a 2-D, an image and a binary set."""
+    from dataclasses import replace
+
+    import explorer.main_window as mw
+    from engine.runtime import protocol as m
+    from engine.presets import model_defaults, train_defaults
+    from explorer import settings
+
+    settings.settings().clear()                          # no choices left by other tests
+    monkeypatch.setattr(mw, "DEFAULT_MODEL", tmp_path / "missing.h5")
+    w = make_window(qtbot, None, wait_for_model=False)
+    sent = []
+    w.client.submit = sent.append                        # record the commands; train nothing
+    try:
+        def started(kind):
+            sent.clear()
+            w.training_panel.start.click()
+            cmds = [c for c in sent if isinstance(c, kind)]
+            assert len(cmds) == 1
+            w.training.on_failed(m.JobFailed(kind="train"))   # as if the run ended: Start again
+            return cmds[0]
+
+        def same_training(config, name):
+            want = train_defaults(name)
+            assert config.eval_every == max(config.steps // (6 if name == "digits" else 12), 10)
+            assert replace(config, eval_every=want.eval_every, report_every=want.report_every) == want
+
+        assert w.data_panel.selected == "swissroll"
+        cmd = started(m.Train)
+        noise = w.data_panel.noise.value()
+        assert cmd.model_config == replace(model_defaults("swissroll"), data_args={"noise": noise}, shape=(2,))
+        same_training(cmd.config, "swissroll")
+        for name in ("digits", "heartbeat"):
+            w.data_panel.name.setCurrentText(name)       # the data set, not a setting of the model
+            cmd = started(m.TrainNamed)
+            assert cmd.name == name and cmd.model_config == model_defaults(name)
+            same_training(cmd.config, name)
+    finally:
+        w.close()

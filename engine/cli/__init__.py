@@ -1,0 +1,43 @@
+"""Command-line interface: `python main.py train|eval|sample|diffuse|pretrain|inpaint|denoise`.
+One module per command, its parser beside its body.
+
+Contract: bad arguments or files exit with status 2 and one line on stderr, no traceback,
+and nothing is overwritten (outputs are written atomically, after all checks)."""
+from __future__ import annotations
+
+import sys
+
+from engine.cli import diffuse, evaluate, posterior, pretrain, sample, train
+from engine.cli.errors import Parser, UsageError
+from engine.data.errors import DataError
+from engine.io.storage import StorageError
+
+COMMANDS = (train, evaluate, sample, diffuse, pretrain, posterior)
+
+
+def build_parser() -> Parser:
+    p = Parser(prog="diffusion-explorer", description="Diffusion probabilistic models (Sohl-Dickstein et al. "
+               "2015). Without a command, opens the GUI.")
+    sub = p.add_subparsers(dest="command", parser_class=Parser)
+    for module in COMMANDS:
+        module.register(sub)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            raise UsageError("no command given")
+        return args.run(args) or 0
+    except (UsageError, StorageError, DataError, ValueError, FileNotFoundError) as e:
+        msg = str(e).splitlines()[0] if str(e) else type(e).__name__
+        print(f"error: {msg}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted; nothing was written", file=sys.stderr)
+        return 130
+
+
+__all__ = ["main", "build_parser", "UsageError"]

@@ -1,0 +1,215 @@
+"""HDF5 storage for models and trajectories. Weights are datasets, the config a JSON
+attribute, every file carries `schema_version`. Loading validates everything and raises
+one StorageError with a one-line message. Saves are atomic. No pickle anywhere."""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+import h5py
+import numpy as np
+import torch
+
+from engine.model import DiffusionModel, ModelConfig
+
+SCHEMA_VERSION = 2     # 2: image networks are fully convolutional (no fixed-size dense pathway)
+MODEL_KIND = "diffusion-explorer/model"
+TRAJ_KIND = "diffusion-explorer/trajectory"
+
+
+class StorageError(ValueError):
+    """A file that cannot be used; the message is one line meant for the user."""
+
+
+class OutdatedModel(StorageError):
+    """A model file from an older version that this one cannot run."""
+
+
+def _read_umask() -> int:
+    umask = os.umask(0)   # the only way to read it; done once, at import, before any thread
+    os.umask(umask)
+    return umask
+
+
+_FILE_MODE = 0o666 & ~_read_umask()
+
+
+@contextmanager
+def atomic_h5(path: str | Path):
+    """Open a temp HDF5 file beside `path`; rename it over `path` only if all went well."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise StorageError(f"folder does not exist: {folder}")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    os.close(fd)
+    try:
+        with h5py.File(tmp, "w") as f:
+            f.attrs["schema_version"] = SCHEMA_VERSION
+            yield f
+        os.chmod(tmp, _FILE_MODE)   # mkstemp makes 0600; a saved model should read like any file
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def open_checked(path: str | Path, kind: str) -> h5py.File:
+    """Open an HDF5 file this app wrote, of this kind, for reading; one-line errors."""
+    path = Path(path)
+    if not path.is_file():
+        raise StorageError(f"no such file: {path}")
+    try:
+        f = h5py.File(path, "r")
+    except OSError:
+        raise StorageError(f"{path.name} is not a readable HDF5 file (corrupt or truncated?)") from None
+    try:
+        found = f.attrs.get("kind", None)
+        version = f.attrs.get("schema_version", None)
+        if found is None or version is None:
+            raise StorageError(f"{path.name} is an HDF5 file, but not one this app wrote")
+        if str(found) != kind:
+            raise StorageError(f"{path.name} holds a {found}, not a {kind.split('/')[-1]}")
+        if int(version) > SCHEMA_VERSION:
+            raise StorageError(f"{path.name} has schema version {int(version)}; this app reads up to "
+                               f"{SCHEMA_VERSION}: please update Diffusion Explorer")
+    except Exception:
+        f.close()
+        raise
+    return f
+
+
+# ---- models ----------------------------------------------------------------------------
+def save_model(model: DiffusionModel, path: str | Path) -> None:
+    with atomic_h5(path) as f:
+        f.attrs["kind"] = MODEL_KIND
+        f.attrs["config"] = model.config.to_json()
+        f.attrs["step"] = model.step
+        f.create_dataset("schedule/betas", data=model.schedule.arrays().beta[1:])
+        f.create_dataset("data/mean", data=model.data_mean)
+        f.create_dataset("data/std", data=model.data_std)
+        if model.heldout is not None:
+            f.create_dataset("data/heldout", data=model.heldout)
+        for name, tensor in _state(model).items():
+            f.create_dataset(f"weights/{name}", data=tensor.detach().cpu().numpy())
+        for key, values in model.history.items():
+            f.create_dataset(f"history/{key}", data=np.asarray(values, dtype=np.float64))
+        if model.optimizer_state is not None:
+            _save_optimizer(f.create_group("optimizer"), model.optimizer_state)
+
+
+def _state(model: DiffusionModel) -> dict[str, torch.Tensor]:
+    state = {f"net.{k}": v for k, v in model.net.state_dict().items()}
+    state.update({f"schedule.{k}": v for k, v in model.schedule.state_dict().items()})
+    return state
+
+
+def load_model(path: str | Path, device="cpu") -> DiffusionModel:
+    name = Path(path).name
+    with open_checked(path, MODEL_KIND) as f:
+        try:
+            config = ModelConfig.from_json(str(f.attrs["config"]))
+            if "dense" in config.net:
+                raise OutdatedModel(f"{name} is a fixed-size {config.shape[-1]}×{config.shape[-2]} image model from an "
+                                   f"older version; retrain it (python main.py pretrain, or train --data {config.data})")
+            model = DiffusionModel(config, f["data/mean"][()], f["data/std"][()])
+            weights = {k: torch.from_numpy(np.asarray(v[()])) for k, v in _walk(f["weights"])}
+            _load_state(model, weights)
+            model.step = int(f.attrs.get("step", 0))
+            model.history = {k: list(np.asarray(f["history"][k][()], dtype=float)) for k in f["history"]}
+            if "data/heldout" in f:
+                model.heldout = np.asarray(f["data/heldout"][()], dtype=np.float64)
+            if "optimizer" in f:
+                model.optimizer_state = _load_optimizer(f["optimizer"])
+        except OutdatedModel:
+            raise
+        except (KeyError, ValueError, TypeError, OSError, RuntimeError) as e:
+            msg = str(e).splitlines()[0] if str(e) else type(e).__name__
+            raise StorageError(f"{name} is damaged or incomplete: {msg}") from None
+    if model.data_mean.shape != model.data_std.shape or not (model.data_std > 0).all():
+        raise StorageError(f"{name} is damaged: bad data standardisation")
+    return model.to(device)
+
+
+def _walk(group, prefix=""):
+    for k, v in group.items():
+        if isinstance(v, h5py.Group):
+            yield from _walk(v, f"{prefix}{k}/")
+        else:
+            yield prefix + k, v
+
+
+def _load_state(model: DiffusionModel, weights: dict[str, torch.Tensor]) -> None:
+    expected = _state(model)
+    missing = sorted(set(expected) - set(weights))
+    if missing:
+        raise StorageError(f"weights missing: {', '.join(missing[:3])}")
+    for k, v in weights.items():
+        if k not in expected:
+            raise StorageError(f"unexpected weight {k}")
+        if tuple(v.shape) != tuple(expected[k].shape):
+            raise StorageError(f"weight {k} has shape {tuple(v.shape)}, expected {tuple(expected[k].shape)}")
+        if v.is_floating_point() and not torch.isfinite(v).all():
+            raise StorageError(f"weight {k} contains NaN or infinite values")
+    model.net.load_state_dict({k[4:]: v for k, v in weights.items() if k.startswith("net.")})
+    model.schedule.load_state_dict({k[9:]: v for k, v in weights.items() if k.startswith("schedule.")})
+
+
+def _save_optimizer(g: h5py.Group, state: dict) -> None:
+    g.attrs["param_groups"] = json.dumps(state["param_groups"])
+    for idx, slots in state["state"].items():
+        for key, value in slots.items():
+            g.create_dataset(f"state/{idx}/{key}", data=torch.as_tensor(value).cpu().numpy())
+
+
+def _load_optimizer(g: h5py.Group) -> dict:
+    state = {}
+    if "state" in g:
+        for idx, slots in g["state"].items():
+            state[int(idx)] = {k: torch.from_numpy(np.asarray(v[()])) for k, v in slots.items()}
+    return {"state": state, "param_groups": json.loads(str(g.attrs["param_groups"]))}
+
+
+# ---- trajectories ----------------------------------------------------------------------
+def save_trajectory(path: str | Path, name: str, data: np.ndarray, data_mean, data_std, **extra) -> None:
+    """One trajectory dataset (`forward` or `reverse`, (T+1, n, ...)) plus extra datasets."""
+    with atomic_h5(path) as f:
+        f.attrs["kind"] = TRAJ_KIND
+        f.attrs["data_mean"] = np.asarray(data_mean, dtype=np.float64)
+        f.attrs["data_std"] = np.asarray(data_std, dtype=np.float64)
+        f.create_dataset(name, data=np.asarray(data, dtype=np.float32), compression="gzip", compression_opts=1)
+        for k, v in extra.items():
+            f.create_dataset(k, data=np.asarray(v))
+
+
+@contextmanager
+def trajectory_writer(path: str | Path, name: str, shape: tuple, data_mean, data_std, rows: int | None = None):
+    """Write a (T+1, n, ...) trajectory as it is produced: yields put(t, x, start=0), which
+    writes rows start..start+len(x) of step t. Chunked by step and by `rows` samples (the
+    writer's batch), so each put of a batch fills whole chunks and memory holds one batch of
+    one step, not the whole trajectory; atomic like every save."""
+    with atomic_h5(path) as f:
+        f.attrs["kind"] = TRAJ_KIND
+        f.attrs["data_mean"] = np.asarray(data_mean, dtype=np.float64)
+        f.attrs["data_std"] = np.asarray(data_std, dtype=np.float64)
+        per_chunk = max(1, min(int(rows or shape[1]), shape[1]))
+        d = f.create_dataset(name, shape=tuple(shape), dtype=np.float32, chunks=(1, per_chunk, *shape[2:]),
+                             compression="gzip", compression_opts=1)
+
+        def put(t: int, x: np.ndarray, start: int = 0) -> None:
+            d[int(t), start:start + len(x)] = np.asarray(x, dtype=np.float32)
+
+        yield put
+
+
+def load_trajectory(path: str | Path, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    with open_checked(path, TRAJ_KIND) as f:
+        if name not in f:
+            raise StorageError(f"{Path(path).name} has no dataset {name!r}")
+        try:
+            return (np.asarray(f[name][()]), np.asarray(f.attrs["data_mean"]), np.asarray(f.attrs["data_std"]))
+        except (KeyError, OSError) as e:
+            raise StorageError(f"{Path(path).name} is damaged: {str(e).splitlines()[0]}") from None

@@ -1,0 +1,55 @@
+"""What the worker knows between jobs: the device and the open model (with an id, so the
+GUI can drop events about a model it no longer shows); and the trajectories every job
+that changes a model sends back."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from engine.core.sampling import collect, forward_trajectory, sample_progressive
+from engine.devices import pick_device
+from engine.model import DiffusionModel
+from engine.runtime import protocol as m
+
+
+class EngineState:
+    def __init__(self, device: str = "auto"):
+        self.device = pick_device(device)
+        self.model: DiffusionModel | None = None
+        self.model_id = 0
+        self.path = ""
+
+    def require_model(self) -> DiffusionModel:
+        if self.model is None:
+            raise ValueError("no model yet: open one or train one first")
+        return self.model
+
+    def set_model(self, model: DiffusionModel, path: str = "") -> m.ModelChanged:
+        """Adopt a new model (a new id, so the GUI drops views of the old one)."""
+        self.model, self.model_id, self.path = model, self.model_id + 1, path
+        return self.model_changed()
+
+    def model_changed(self) -> m.ModelChanged:
+        mod = self.require_model()
+        a = mod.schedule.arrays()
+        return m.ModelChanged(
+            model_id=self.model_id, description=mod.describe(), config=_config_dict(mod),
+            beta=a.beta.copy(), alpha_bar=a.alpha_bar.copy(), snr=a.snr.copy(),
+            data_mean=mod.data_mean.copy(), data_std=mod.data_std.copy(),
+            history={k: list(v) for k, v in mod.history.items()}, path=self.path, device=self.device.type)
+
+
+def _config_dict(model) -> dict:
+    return json.loads(model.config.to_json())
+
+
+def reverse_trajectory(state: EngineState, n: int, seed: int) -> m.Trajectory:
+    x, x0 = collect(sample_progressive(state.require_model(), n, seed=seed, device=state.device))
+    return m.Trajectory(model_id=state.model_id, direction="reverse", x=x, x0_pred=x0)
+
+
+def forward_trajectory_event(state: EngineState, raw: np.ndarray, seed: int) -> m.Trajectory:
+    model = state.require_model()
+    x = forward_trajectory(model.diffusion, model.standardise(raw), seed=seed)
+    return m.Trajectory(model_id=state.model_id, direction="forward", x=x)

@@ -1,0 +1,18 @@
+"""The only things that cross threads: commands to the worker and events from it.
+Import as `from engine.runtime import protocol as m` and use m.Train, m.ModelChanged, ..."""
+from engine.runtime.protocol.commands import (
+    Command, LoadModel, SaveModel, Train, Sample, Diffuse, Drift, DriftSeries, Evaluate, Cancel,
+    SampleProduct, LogDensityGrid, Inpaint, Denoise, DataImages, EntropyRequest, MakeData,
+    TrainNamed)
+from engine.runtime.protocol.events import (
+    Event, JobStarted, JobFinished, JobFailed, ModelChanged, TrainProgress, Trajectory, SampleStep,
+    DriftField, BoundResult, ProductStep, ProductTrajectory, LogDensityMap, PosteriorFrame,
+    PosteriorResult, DataImagesReady, EntropyCurve, AisEstimate, DataReady)
+
+__all__ = [
+    "Command", "LoadModel", "SaveModel", "Train", "Sample", "Diffuse", "Drift", "DriftSeries",
+    "Evaluate", "Cancel", "SampleProduct", "LogDensityGrid", "Inpaint", "Denoise", "DataImages",
+    "EntropyRequest", "MakeData", "TrainNamed", "Event", "JobStarted", "JobFinished", "JobFailed",
+    "ModelChanged", "TrainProgress", "Trajectory", "SampleStep", "DriftField", "BoundResult",
+    "ProductStep", "ProductTrajectory", "LogDensityMap", "PosteriorFrame", "PosteriorResult",
+    "DataImagesReady", "EntropyCurve", "AisEstimate", "DataReady"]

@@ -1,0 +1,1 @@
+"""The Entropy-bounds dock: the paper's bounds on the reverse step's entropy, with the model's."""

@@ -1,0 +1,64 @@
+"""β_t, ᾱ_t and SNR_t against t on a log axis (they span ten decades), with a marker at the
+current step. Dashed curves preview the schedule the next new model will use."""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+
+from engine.core.schedules import coefficients, make_betas
+
+from ... import theme
+
+CURVES = (("beta", "β<sub>t</sub>", "#ef5350"), ("alpha_bar", "ᾱ<sub>t</sub>", "#4fc3f7"),
+          ("snr", "SNR<sub>t</sub>", "#ffd54f"))
+
+
+class SchedulePlot(pg.PlotWidget):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        p = theme.cache_axes(theme.plot_style(self.getPlotItem(), x="t"))
+        p.setLogMode(y=True)
+        p.setLabel("left", "value (log)")
+        self.legend = p.addLegend(offset=(-4, 4), labelTextSize="8pt", brush=pg.mkBrush(22, 24, 29, 200))
+        self.curves, self.previews = {}, {}
+        for key, name, colour in CURVES:
+            self.curves[key] = p.plot(pen=pg.mkPen(colour, width=2), name=name)
+            self.previews[key] = p.plot(pen=pg.mkPen(colour, width=1, style=Qt.DashLine))
+        self.marker = pg.InfiniteLine(0, angle=90, pen=pg.mkPen("w", width=1, style=Qt.DotLine))
+        p.addItem(self.marker, ignoreBounds=True)
+        self.setMinimumHeight(140)
+
+    def set_model(self, arrays: dict | None) -> None:
+        """arrays: beta, alpha_bar, snr indexed t = 0..T (t = 0 is left off a log axis)."""
+        _show(self.curves, arrays)
+
+    def set_preview(self, arrays: dict | None) -> None:
+        _show(self.previews, arrays)
+
+    def set_t(self, t: int) -> None:
+        self.marker.setValue(t)
+
+
+def schedule_arrays(kind: str, T: int, beta1: float) -> dict:
+    """β, ᾱ, SNR for a fixed schedule (the engine's own make_betas)."""
+    return schedule_from_betas(make_betas(kind, T, beta1))
+
+
+def schedule_from_betas(betas) -> dict:
+    """β, ᾱ, SNR indexed t = 0..T from β_1..β_T: the engine's one coefficient function,
+    given numpy (so no torch runs on the GUI thread)."""
+    c = coefficients(np.asarray(betas, np.float64))
+    return {"beta": c["beta"], "alpha_bar": c["alpha_bar"], "snr": c["snr"]}
+
+
+def _show(curves: dict, arrays: dict | None) -> None:
+    for key, curve in curves.items():
+        y = None if arrays is None else arrays.get(key)
+        if y is None:
+            curve.setData([], [])
+            continue
+        y = np.asarray(y, float)
+        t = np.arange(len(y))
+        ok = (t >= 1) & (y > 0) & np.isfinite(y)
+        curve.setData(t[ok], y[ok])

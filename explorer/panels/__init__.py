@@ -1,1 +1,0 @@
-"""Control panels (docks): data, schedule, training."""

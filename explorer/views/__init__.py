@@ -1,1 +1,0 @@
-"""pyqtgraph views: the diffusion view, plots, the drawing canvas, the paper figure."""

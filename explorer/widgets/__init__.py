@@ -1,0 +1,1 @@
+"""Widgets shared by the shell, docks and workspaces: timeline, banner, image grids."""

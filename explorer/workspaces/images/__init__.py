@@ -1,0 +1,1 @@
+"""The Images workspace: reverse samples, x̂₀ and one image diffusing forward."""
