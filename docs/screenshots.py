@@ -1,6 +1,8 @@
 """Regenerate the README's screenshots from the bundled models (offscreen, no display):
 
     QT_QPA_PLATFORM=offscreen python docs/screenshots.py
+
+Every tab, at 1280×720 (a projector's size) with every dock open: what a class sees.
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from PySide6.QtGui import QMouseEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 MODELS = ROOT / "assets" / "models"
-SIZE = (1600, 940)
+SIZE = (1280, 720)
 
 
 def wait(app, pred, timeout=120.0):
@@ -44,7 +46,7 @@ def idle(w):
 def window(app, model):
     from explorer.main_window import MainWindow
     w = MainWindow(model_path=str(MODELS / model), autoplay=False)
-    w.resize(*SIZE)
+    w.resize(*SIZE)         # before show: the docks are sized to the window when it is shown
     w.show()
     settle(app, 0.5)
     wait(app, lambda: w.state.has_model and idle(w))
@@ -55,6 +57,7 @@ def shoot(app, w, path: Path) -> None:
     """Once the engine has nothing left to do, let the views draw, then save the window."""
     wait(app, lambda: idle(w))
     settle(app, 1.0)
+    assert (w.width(), w.height()) == SIZE, "the window resized itself"
     w.grab().save(str(path))
 
 
@@ -92,9 +95,12 @@ def main() -> None:
     shoot(app, w, out / "product.png")
     w.close()
 
-    w = window(app, "digits.h5")
-    w.timeline.set_t(35)
+    w = window(app, "texture.h5")
+    w.timeline.set_t(30)
     shoot(app, w, out / "images.png")
+    w.close()
+
+    w = window(app, "digits.h5")
     w.tabs.setCurrentWidget(w.inpaint)
     wait(app, lambda: w.inpaint.ready)
     w.inpaint.pick(6)
@@ -105,7 +111,7 @@ def main() -> None:
     w.close()
 
     w = window(app, "heartbeat.h5")
-    w.timeline.set_t(30)
+    w.timeline.set_t(100)
     shoot(app, w, out / "binary.png")
     w.close()
     print("wrote docs/screenshot.png, product.png, images.png, inpaint.png, binary.png")

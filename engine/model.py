@@ -12,6 +12,7 @@ import torch
 from engine.core.binomial import BinomialDiffusion
 from engine.core.gaussian import PARAMETERISATIONS, GaussianDiffusion
 from engine.core.schedules import KINDS, Schedule
+from engine.io.limits import check_config
 from engine.nets import build_net
 
 
@@ -72,7 +73,8 @@ class ModelConfig:
             raise ValueError("config is not a JSON object")
         unknown = set(raw) - set(cls.__dataclass_fields__)
         if unknown:
-            raise ValueError(f"config has unknown keys {sorted(unknown)}")
+            raise ValueError(f"config has unknown keys {sorted(unknown)[:3]}")
+        check_config(raw)            # types and ranges, before anything is built
         return cls(**raw).validate()
 
 

@@ -11,6 +11,7 @@ import numpy as np
 import torch
 
 from engine.core.diffusion import calc_dtype
+from engine.core.sampling import batch_rows
 from engine.data.catalogue import statistics, training_arrays
 from engine.data.errors import DataError
 from engine.data.split import PointData
@@ -81,6 +82,8 @@ def train(model, x_train: np.ndarray, x_heldout: np.ndarray, cfg: TrainConfig):
     dt = calc_dtype(device)
     rank, world = distributed.rank(), distributed.world()
     main = rank == 0
+    if world > 1 and len(x_train) < world:   # every rank sees the same length: all stop here alike
+        raise ValueError(f"{len(x_train)} training examples cannot be shared among {world} processes")
     batches = Batches(np.asarray(x_train)[rank::world] if world > 1 else x_train, cfg.batch, device, dt)
     held = np.asarray(x_heldout[: cfg.eval_points])
     start_step, end_step = model.step, model.step + cfg.steps
@@ -100,13 +103,14 @@ def train(model, x_train: np.ndarray, x_heldout: np.ndarray, cfg: TrainConfig):
     shared = [p for p in model.schedule.parameters() if p.requires_grad] if world > 1 else []
     fwd = training_net(net, device, image, ddp=world > 1, compile=cfg.compile)   # net itself on one CPU
     if shared:
-        distributed.broadcast_(shared)     # DDP broadcast the net's start; the schedule's is ours
+        distributed.broadcast_(shared, device)     # DDP broadcast the net's start; the schedule's is ours
 
     def progress(step, bound=None, kl=None, done=False):
         return Progress(step, end_step, float(running or 0.0), base + time.perf_counter() - t0, bound, kl,
                         model.schedule.arrays().beta[1:].copy() if learn_beta else None, device.type, done)
 
     per = int(np.prod(model.shape)) if image else None   # bits per pixel
+    eval_batch = batch_rows(tuple(model.shape), 8192)    # large images: fewer per batch (memory)
     try:
         for step in range(start_step, end_step):
             net.train()   # whoever ran between steps (evaluation, sampling, AIS) left it in eval
@@ -131,7 +135,7 @@ def train(model, x_train: np.ndarray, x_heldout: np.ndarray, cfg: TrainConfig):
                 if not main:      # the others go on; they wait for rank 0 in the next all-reduce
                     yield progress(model.step, done=last)
                     continue
-                rep = evaluate_bound(model, held, seed=model.step, device=device, per=per)
+                rep = evaluate_bound(model, held, seed=model.step, device=device, per=per, batch=eval_batch)
                 p = progress(model.step, rep.K_bits, rep.per_step_kl_bits, done=last)
                 _record(model, p, rep.K_bits)
                 yield p

@@ -9,6 +9,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="diffusion-explorer", description="Diffusion Explorer GUI")
     p.add_argument("--model", default=None, help="open this model (HDF5) instead of the bundled Swiss roll")
     p.add_argument("--device", default="auto", help="auto|cpu|cuda|mps")
+    p.add_argument("--presentation", action="store_true",
+                   help="start in presentation mode: larger fonts, full screen (F11 leaves full screen)")
     return p.parse_args(argv)
 
 
@@ -29,6 +31,8 @@ def run_gui(argv: list[str] | None = None) -> int:
     from .main_window import MainWindow
     window = MainWindow(model_path=args.model, device=args.device)
     window.show()
+    if args.presentation:
+        window.views.presentation.setChecked(True)
     code = app.exec()
     window.deleteLater()
     del window

@@ -24,3 +24,22 @@ def add_recent(path: str) -> list[str]:
     files = files[:MAX_RECENT]
     settings().setValue("recent", files)
     return files
+
+
+def last_folder(key: str) -> str:
+    """The folder a file dialog of this kind ("models", "exports", ...) was last used in."""
+    return str(settings().value(f"folders/{key}", "") or "")
+
+
+def set_last_folder(key: str, folder: str) -> None:
+    settings().setValue(f"folders/{key}", str(folder))
+
+
+def flag(key: str, default: bool = False) -> bool:
+    """A yes/no setting (INI stores booleans as "true"/"false")."""
+    v = settings().value(key, default)
+    return v if isinstance(v, bool) else str(v).lower() in ("true", "1", "yes")
+
+
+def set_flag(key: str, value: bool) -> None:
+    settings().setValue(key, bool(value))

@@ -57,6 +57,9 @@ class AppState:
         self.model = ModelInfo()
         self.data = DataSet()       # the 2-D data set as last adopted from the Data dock
         self.t = 0
+        # What the open model's bound K was last asked on ("swissroll: the 2,000 points
+        # shown"), set by whoever sends the Evaluate, so the K shown says what it is of.
+        self.bound_data = ""
 
     @property
     def has_model(self) -> bool:
@@ -69,6 +72,8 @@ class AppState:
     def set_model(self, info: ModelInfo) -> bool:
         """Adopt a model; True when it is a different model (workspaces drop what they drew)."""
         new = info.model_id != self.model.model_id or info.T != self.model.T
+        if new:
+            self.bound_data = ""
         self.model = info
         self.t = int(np.clip(self.t, 0, self.T))
         return new
@@ -87,20 +92,30 @@ class AppState:
         """Rich text for the slider: t, β_t, ᾱ_t, SNR_t and the step's equation."""
         if not self.has_model:
             return "no model"
+        nums, eq = self.step_variants(t)
+        return f"{nums[0]}<br>{eq[0]}"
+
+    def step_variants(self, t: int | None = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The slider's two lines, each as variants from complete to short, so a narrow
+        window shows the longest that fits (explorer/widgets/fit_label.py): the numbers, and
+        the forward and reverse steps' equations."""
         t = self.t if t is None else t
         b, ab, snr = self.step_numbers(t)
-        nums = (f"<b>t = {t}</b> / {self.T} &nbsp; β<sub>t</sub> = {b:.3g} &nbsp; "
-                f"ᾱ<sub>t</sub> = {_near_one(ab)} &nbsp; SNR<sub>t</sub> = {_snr(snr)}")
+        sp = " &nbsp; "
+        head = f"<b>t = {t}</b> / {self.T}"
+        beta, abar = f"β<sub>t</sub> = {b:.3g}", f"ᾱ<sub>t</sub> = {_near_one(ab)}"
+        nums = (sp.join((head, beta, abar, f"SNR<sub>t</sub> = {_snr(snr)}")), sp.join((head, beta, abar)) + " …",
+                sp.join((head, beta)) + " …", head)
         if t == 0:
-            eq = "x<sub>0</sub> ~ data &nbsp;(reverse: the model's sample)"
-        elif self.model.kind == "binary":   # binomial diffusion: bit flips, not Gaussian noise
-            eq = (f"q(x<sub>{t}</sub>|x<sub>{t-1}</sub>) = B(x<sub>{t-1}</sub>(1−{b:.3g}) + ½·{b:.3g})"
-                  f" &nbsp;&nbsp; p(x<sub>{t-1}</sub>|x<sub>{t}</sub>) = B(f<sub>b</sub>(x<sub>{t}</sub>,{t}))")
+            return nums, ("x<sub>0</sub> ~ data &nbsp;(reverse: the model's sample)", "x<sub>0</sub> ~ data")
+        x, x1 = f"x<sub>{t}</sub>", f"x<sub>{t-1}</sub>"
+        if self.model.kind == "binary":   # binomial diffusion: bit flips, not Gaussian noise
+            q = f"q({x}|{x1}) = B({x1}(1−{b:.3g}) + ½·{b:.3g})"
+            p = f"p({x1}|{x}) = B(f<sub>b</sub>({x},{t}))"
         else:
-            eq = (f"q(x<sub>{t}</sub>|x<sub>{t-1}</sub>) = N(√(1−{b:.3g})·x<sub>{t-1}</sub>, {b:.3g}·I)"
-                  f" &nbsp;&nbsp; p(x<sub>{t-1}</sub>|x<sub>{t}</sub>) = N(f<sub>μ</sub>(x<sub>{t}</sub>,{t}),"
-                  f" f<sub>Σ</sub>(x<sub>{t}</sub>,{t}))")
-        return f"{nums}<br>{eq}"
+            q = f"q({x}|{x1}) = N(√(1−{b:.3g})·{x1}, {b:.3g}·I)"
+            p = f"p({x1}|{x}) = N(f<sub>μ</sub>({x},{t}), f<sub>Σ</sub>({x},{t}))"
+        return nums, (f"{q} &nbsp;&nbsp; {p}", f"{q} …", f"q({x}|{x1}) …")
 
 
 def _snr(v: float) -> str:

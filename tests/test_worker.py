@@ -1,6 +1,7 @@
 """The engine thread: one job at a time, newest wins, cooperative cancel, errors become
 events and the worker keeps serving."""
 import queue
+import threading
 import time
 
 import numpy as np
@@ -123,5 +124,17 @@ def test_a_background_job_steps_aside_and_runs_again_after(tiny_model_path, monk
                  if isinstance(e, (m.JobStarted, m.JobFinished))]
         assert order == [("JobFinished", "slow", True), ("JobStarted", "sample", None),
                          ("JobFinished", "sample", False), ("JobStarted", "slow", None)]
+        # Queued before the foreground jobs it still runs after them (the GUI opening a
+        # model sends the entropy request and the new model's jobs together).
+        w.submit(m.Cancel())
+        gate = threading.Event()
+        monkeypatch.setitem(jobs.HANDLERS, m.Evaluate, lambda state, cmd: iter([gate.wait(10) and None]))
+        w.submit(m.Evaluate(data=np.zeros((4, 2))))          # holds the worker until the gate opens
+        drain_until(w, lambda e: isinstance(e, m.JobStarted) and e.kind == "evaluate")
+        w.submit(Slow())
+        w.submit(m.Sample(n=5))
+        gate.set()
+        seen = drain_until(w, lambda e: isinstance(e, m.JobStarted) and e.kind in ("slow", "sample"))
+        assert seen[-1].kind == "sample"
     finally:
         assert w.shutdown(2.0)

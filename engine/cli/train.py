@@ -56,7 +56,7 @@ def model_overrides(cfg, args):
 
 def train_config(data: str, args, device) -> TrainConfig:
     """The data set's preset TrainConfig with --steps, --batch, --lr and --seed applied."""
-    return replace(presets.train_defaults(data), seed=args.seed, device=str(device), compile=args.compile,
+    return replace(presets.train_defaults(data), seed=args.seed, device=device.type, compile=args.compile,
                    **{k: v for k, v in (("steps", args.steps), ("batch", args.batch), ("lr", args.lr)) if v is not None})
 
 
@@ -144,14 +144,16 @@ def _train_on(args, device) -> int:
         cfg = presets.model_defaults(data.name)
         prep = new_model(model_overrides(cfg, args), data, args.seed)
         model = prep.model
+    held_raw = data.heldout[:EVAL_IMAGES]
+    del data            # the raw training set (GBs for 20000 large crops) is not needed while training
     train_with_bar(prep, train_config(model.config.data, args, device))
     distributed.debug_dump_weights(model)
     if not distributed.is_main():
         return 0
     save_model(model, args.out)
     if model_kind(model.config) == "image":
-        rep = image_bound(model, data.heldout[:EVAL_IMAGES], seed=args.seed + 1, device=device)
-        what = f"{min(len(data.heldout), EVAL_IMAGES)} images"
+        rep = image_bound(model, held_raw, seed=args.seed + 1, device=device)
+        what = f"{len(held_raw)} images"
     else:
         rep = evaluate_bound(model, prep.x_held, seed=args.seed + 1, device=device)
         what = f"{len(prep.x_held)} points"

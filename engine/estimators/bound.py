@@ -9,6 +9,7 @@ import numpy as np
 import torch
 
 from engine.core.diffusion import LN2, calc_dtype
+from engine.core.sampling import batch_rows
 from engine.data.images import dequantise
 
 
@@ -99,7 +100,9 @@ def image_bound(model, raw: np.ndarray, seed: int = 0, device="cpu"):
     levels = int(model.config.data_args.get("levels", 256))
     x = dequantise(raw, levels, np.random.default_rng(seed))
     d = int(np.prod(model.shape))
-    rep = evaluate_bound(model, model.standardise(x), seed=seed, device=device, per=d, batch=256)
+    # 256 images a batch, fewer for large ones: the net's activations grow with pixels.
+    rep = evaluate_bound(model, model.standardise(x), seed=seed, device=device, per=d,
+                         batch=batch_rows(tuple(model.shape), 256))
     log_jac = -float(np.mean(np.broadcast_to(np.log2(model.data_std), (model.shape[0], 1, 1))))
     rep.unit = "bits per pixel"
     rep.extra.update(shape=list(model.shape), levels=levels, log_jacobian_bits=log_jac,

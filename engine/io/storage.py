@@ -72,7 +72,9 @@ def open_checked(path: str | Path, kind: str) -> h5py.File:
         if found is None or version is None:
             raise StorageError(f"{path.name} is an HDF5 file, but not one this app wrote")
         if str(found) != kind:
-            raise StorageError(f"{path.name} holds a {found}, not a {kind.split('/')[-1]}")
+            raise StorageError(f"{path.name} holds a {str(found)[:60]}, not a {kind.split('/')[-1]}")
+        if np.ndim(version) != 0 or not np.issubdtype(np.asarray(version).dtype, np.integer):
+            raise StorageError(f"{path.name} has a damaged schema_version")
         if int(version) > SCHEMA_VERSION:
             raise StorageError(f"{path.name} has schema version {int(version)}; this app reads up to "
                                f"{SCHEMA_VERSION}: please update Diffusion Explorer")
@@ -107,23 +109,75 @@ def _state(model: DiffusionModel) -> dict[str, torch.Tensor]:
     return state
 
 
+def _outdated(name: str, text: str) -> None:
+    """Schema-1 image models had a dense pathway tied to 16×16 pixels: say so in one line."""
+    try:
+        raw = json.loads(text)
+        dense = isinstance(raw, dict) and isinstance(raw.get("net"), dict) and "dense" in raw["net"]
+    except ValueError:
+        return
+    if dense:
+        raise OutdatedModel(f"{name} is a fixed-size image model from an older version; retrain it "
+                            f"(python main.py pretrain, or train --data {str(raw.get('data'))[:40]})")
+
+
+def _read(ds, name: str, shape=None, max_items: int = 50_000_000) -> np.ndarray:
+    """A dataset's values, after checking its shape (when given) and size, so a file
+    cannot make us allocate what its header declares; floats must be finite."""
+    if not isinstance(ds, h5py.Dataset):
+        raise StorageError(f"{name} is not a dataset")
+    if shape is not None and tuple(ds.shape) != tuple(shape):
+        raise StorageError(f"{name} has shape {tuple(ds.shape)}, expected {tuple(shape)}")
+    if ds.size > max_items:
+        raise StorageError(f"{name} holds {ds.size:,} values, more than a model file should")
+    if ds.dtype.kind not in "fiub":
+        raise StorageError(f"{name} has type {ds.dtype}, not numbers")
+    a = np.asarray(ds[()])
+    if a.dtype.kind == "f" and not np.isfinite(a).all():
+        raise StorageError(f"{name} contains NaN or infinite values")
+    return a
+
+
+def check_links(group: h5py.Group, where: str = "") -> None:
+    """Refuse anything that would make us open another file or read outside this one:
+    external and soft links, external storage, virtual datasets. A model file is data,
+    never a pointer elsewhere (a link to a named pipe would hang the reader)."""
+    for key in group:
+        link = group.get(key, getlink=True)
+        path = f"{where}/{key}"
+        if not isinstance(link, h5py.HardLink):
+            raise StorageError(f"{path} is a link to elsewhere; model files hold their own data")
+        item = group[key]
+        if isinstance(item, h5py.Group):
+            check_links(item, path)
+        elif item.is_virtual or item.external:
+            raise StorageError(f"{path} keeps its data outside the file")
+
+
 def load_model(path: str | Path, device="cpu") -> DiffusionModel:
     name = Path(path).name
     with open_checked(path, MODEL_KIND) as f:
         try:
+            check_links(f)
+            _outdated(name, str(f.attrs["config"]))
             config = ModelConfig.from_json(str(f.attrs["config"]))
-            if "dense" in config.net:
-                raise OutdatedModel(f"{name} is a fixed-size {config.shape[-1]}×{config.shape[-2]} image model from an "
-                                   f"older version; retrain it (python main.py pretrain, or train --data {config.data})")
-            model = DiffusionModel(config, f["data/mean"][()], f["data/std"][()])
-            weights = {k: torch.from_numpy(np.asarray(v[()])) for k, v in _walk(f["weights"])}
+            stat = (config.shape[0], 1, 1) if len(config.shape) == 3 else tuple(config.shape)
+            model = DiffusionModel(config, _read(f["data/mean"], "data/mean", stat),
+                                   _read(f["data/std"], "data/std", stat))
+            expected = _state(model)
+            weights = {k: torch.from_numpy(_read(v, f"weight {k}", tuple(expected[k].shape) if k in expected else None))
+                       for k, v in _walk(f["weights"])}
             _load_state(model, weights)
             model.step = int(f.attrs.get("step", 0))
-            model.history = {k: list(np.asarray(f["history"][k][()], dtype=float)) for k in f["history"]}
+            model.history = {k: list(_read(f["history"][k], f"history/{k}", max_items=10_000_000).astype(float))
+                             for k in f["history"]}
             if "data/heldout" in f:
-                model.heldout = np.asarray(f["data/heldout"][()], dtype=np.float64)
+                held = f["data/heldout"]
+                if tuple(held.shape[1:]) != tuple(config.shape):
+                    raise StorageError(f"data/heldout has shape {held.shape}, the model's data are {config.shape}")
+                model.heldout = _read(held, "data/heldout").astype(np.float64)
             if "optimizer" in f:
-                model.optimizer_state = _load_optimizer(f["optimizer"])
+                model.optimizer_state = _load_optimizer(f["optimizer"], expected)
         except OutdatedModel:
             raise
         except (KeyError, ValueError, TypeError, OSError, RuntimeError) as e:
@@ -165,12 +219,19 @@ def _save_optimizer(g: h5py.Group, state: dict) -> None:
             g.create_dataset(f"state/{idx}/{key}", data=torch.as_tensor(value).cpu().numpy())
 
 
-def _load_optimizer(g: h5py.Group) -> dict:
-    state = {}
+def _load_optimizer(g: h5py.Group, weights: dict) -> dict:
+    """Adam's moments, each no bigger than the largest weight (checked before reading)."""
+    state, biggest = {}, max((int(w.numel()) for w in weights.values()), default=1)
     if "state" in g:
+        if len(g["state"]) > len(weights) + 1:
+            raise StorageError("optimizer state has more entries than the model has weights")
         for idx, slots in g["state"].items():
-            state[int(idx)] = {k: torch.from_numpy(np.asarray(v[()])) for k, v in slots.items()}
-    return {"state": state, "param_groups": json.loads(str(g.attrs["param_groups"]))}
+            state[int(idx)] = {k: torch.from_numpy(_read(v, f"optimizer/{idx}/{k}", max_items=biggest))
+                               for k, v in slots.items()}
+    groups = json.loads(str(g.attrs["param_groups"]))
+    if not isinstance(groups, list):
+        raise StorageError("optimizer param_groups is not a list")
+    return {"state": state, "param_groups": groups}
 
 
 # ---- trajectories ----------------------------------------------------------------------

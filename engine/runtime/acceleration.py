@@ -61,23 +61,26 @@ class Batches:
     is gathered into pinned memory and copied asynchronously."""
 
     def __init__(self, x: np.ndarray, batch: int, device: torch.device, dtype: torch.dtype):
-        self.batch, self.device, self.staging, self.k = int(batch), device, None, 0
+        self.batch, self.device, self.dtype, self.staging, self.k = int(batch), device, dtype, None, 0
         x = np.asarray(x)
         if len(x) == 0:
             raise ValueError("no training examples for this process (fewer examples than processes?)")
-        if device.type == "cuda" and x.size * dtype.itemsize > ON_DEVICE_MAX_BYTES:
-            self.X = torch.as_tensor(x, dtype=dtype)
+        # Standardised data arrive as float32: kept so (on the CPU the tensor shares the array's
+        # memory) and widened per batch, which gives the same numbers at half the memory.
+        store = torch.float32 if x.dtype == np.float32 else dtype
+        if device.type == "cuda" and x.size * store.itemsize > ON_DEVICE_MAX_BYTES:
+            self.X = torch.as_tensor(x, dtype=store)
             # Two buffers: a copy from one may still be in flight while the other fills. The
             # loop's loss.item() syncs every step, so a buffer is free again two draws later.
-            self.staging = [torch.empty((self.batch, *self.X.shape[1:]), dtype=dtype).pin_memory() for _ in range(2)]
+            self.staging = [torch.empty((self.batch, *self.X.shape[1:]), dtype=store).pin_memory() for _ in range(2)]
         else:
-            self.X = torch.as_tensor(x, dtype=dtype, device=device)
+            self.X = torch.as_tensor(x, dtype=store, device=device)
 
     def draw(self, gen: torch.Generator) -> torch.Tensor:
         idx = torch.randint(len(self.X), (self.batch,), generator=gen)
         if self.staging is None:
-            return self.X[idx.to(self.device)]
+            return self.X[idx.to(self.device)].to(self.dtype)
         buf = self.staging[self.k]
         self.k ^= 1
         torch.index_select(self.X, 0, idx, out=buf)
-        return buf.to(self.device, non_blocking=True)
+        return buf.to(self.device, non_blocking=True).to(self.dtype)

@@ -7,7 +7,7 @@ the one-process path is the one it always was. Rank 0 is the main rank: it alone
 the bound, shows progress and writes the model.
 
 Environment knobs (the last two exist for the tests):
-  DE_DIST_TIMEOUT_S     how long a collective may wait before it fails (default 600 s), so a
+  DE_DIST_TIMEOUT_S     how long a collective may wait before it fails (default 1800 s), so a
                         rank whose peer vanished ends instead of hanging
   DE_DEBUG_WEIGHTS_DIR  after training every rank writes rank<R>.sha256 there: a checksum of
                         its weights, to check that the ranks agree
@@ -25,7 +25,7 @@ from pathlib import Path
 import torch
 import torch.distributed as dist
 
-DEFAULT_TIMEOUT_S = 600
+DEFAULT_TIMEOUT_S = 1800   # rank 0 evaluates the bound while the others wait: minutes on a CPU
 
 
 @dataclass(frozen=True)
@@ -120,10 +120,14 @@ def average_(flat: torch.Tensor) -> torch.Tensor:
     return flat.div_(dist.get_world_size())
 
 
-def broadcast_(tensors) -> None:
+def broadcast_(tensors, device: torch.device) -> None:
     """Rank 0's values of these tensors on every rank (what DDP does for the net's own)."""
+    where = comm_device(device)
     for t in tensors:
-        dist.broadcast(t.data, src=0)
+        buf = t.detach().to(where)       # NCCL needs a GPU copy of a CPU tensor (the schedule)
+        dist.broadcast(buf, src=0)
+        with torch.no_grad():
+            t.copy_(buf)
 
 
 def comm_device(device: torch.device) -> torch.device:

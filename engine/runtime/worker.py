@@ -82,7 +82,10 @@ class EngineWorker:
                     self._cv.wait()
                 if self._stop:
                     return
-                _, cmd = self._pending.popitem(last=False)
+                # Oldest first, but a background job (the entropy curve) waits for every
+                # foreground one queued with it, not only for those sent while it runs.
+                kind = next((k for k, c in self._pending.items() if not c.background), next(iter(self._pending)))
+                cmd = self._pending.pop(kind)
                 self._running_kind = cmd.kind
                 self._running_background = cmd.background
                 self._yielded = False

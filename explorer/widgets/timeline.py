@@ -1,10 +1,14 @@
 """The one timestep slider both views follow, with play/pause, speed, step, loop and the
-direction of play. The label above it shows t, β_t, ᾱ_t, SNR_t and the step's equation."""
+direction of play. Above it: t, β_t, ᾱ_t, SNR_t, and the step's equation on a line of its
+own; both are FitLabels, so a narrow window drops their less essential parts instead of
+clipping, and a new t never moves the layout."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QSlider, QSpinBox,
-                               QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QSlider, QSpinBox, QToolButton, QVBoxLayout,
+                               QWidget)
+
+from .fit_label import FitLabel
 
 PLAY, PAUSE = "Play", "Pause"
 MODES = ("0 → T  (diffuse)", "T → 0  (denoise)", "bounce")
@@ -15,9 +19,10 @@ class Timeline(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.label = QLabel("no model")
-        self.label.setTextFormat(Qt.RichText)
-        self.label.setStyleSheet("font-size: 12px; padding: 2px 4px;")
+        self.label = FitLabel("no model", min_chars=10)      # t, β_t, ᾱ_t, SNR_t
+        self.equation = FitLabel("", min_chars=4)           # the step's q and p
+        for lab in (self.label, self.equation):
+            lab.setContentsMargins(4, 0, 4, 0)
         self.slider = QSlider(Qt.Horizontal)
         self.slider.setRange(0, 0)
         self.slider.setFocusPolicy(Qt.NoFocus)   # Left/Right belong to the window's shortcuts
@@ -63,6 +68,7 @@ class Timeline(QWidget):
         col.setContentsMargins(6, 2, 6, 4)
         col.setSpacing(2)
         col.addLayout(top)
+        col.addWidget(self.equation)
         col.addLayout(row)
 
         self._dir = 1
@@ -89,7 +95,14 @@ class Timeline(QWidget):
         self.set_t(self.t + d)
 
     def set_text(self, html: str) -> None:
-        self.label.setText(html)
+        """A message in place of the step (no model)."""
+        self.label.set_variants(html, "…")
+        self.equation.set_variants("")
+
+    def set_step(self, numbers, equation) -> None:
+        """The step's numbers and equation, each as variants longest first (state.step_variants)."""
+        self.label.set_variants(*numbers)
+        self.equation.set_variants(*equation)
 
     def play(self, on: bool = True) -> None:
         if on == self.playing:

@@ -16,10 +16,22 @@ def temp_settings(tmp_path_factory):
     theme.configure_pyqtgraph()
 
 
-def make_window(qtbot, model_path=None, wait_for_model=True):
+@pytest.fixture(autouse=True)
+def no_unsaved_questions():
+    """A modal question would stop a test that trains and then closes or opens a model:
+    the guard is off unless a test turns it on (tests/gui/test_classroom.py does)."""
+    from explorer import settings
+    from explorer.shell.unsaved_guard import ASK_KEY
+    settings.set_flag(ASK_KEY, False)
+    yield
+
+
+def make_window(qtbot, model_path=None, wait_for_model=True, size=(1400, 850)):
+    """The window at `size` (the offscreen screen is 800×800: the window would fit itself to it)."""
     from explorer.main_window import MainWindow
     w = MainWindow(model_path=str(model_path) if model_path else None, autoplay=False, device="cpu")
     qtbot.addWidget(w)
+    w.resize(*size)
     w.show()
     if wait_for_model:
         qtbot.waitUntil(lambda: w.points.state.forward is not None and w.points.state.reverse is not None,
@@ -41,3 +53,47 @@ def tiny_training(w, steps=60, n=400):
     w.training_panel.steps.setValue(steps)
     w.training_panel.batch.setValue(128)
     w.data_panel.n.setValue(n)
+
+
+@pytest.fixture(scope="session")
+def tiny_digits_path(tmp_path_factory):
+    """An 8×8 digits model, T = 8, a few training steps: an image model in seconds."""
+    import numpy as np
+    import torch
+
+    from engine.data.images import channel_stats, dequantise, make_images
+    from engine.io.storage import save_model
+    from engine.model import DiffusionModel, ModelConfig
+    from engine.training import TrainConfig, train
+
+    torch.manual_seed(0)
+    data = make_images("digits", size=8)
+    x = dequantise(data.train[:400], 17, np.random.default_rng(0))
+    cfg = ModelConfig(data="digits", data_args=data.args, shape=data.shape, T=8, beta1=1e-3,
+                      net={"kind": "multiscale", "channels": 8, "layers": 1, "J": 4, "scales": 3, "context": 2})
+    model = DiffusionModel(cfg, *channel_stats(x))
+    for _ in train(model, model.standardise(x), model.standardise(x[:50]),
+                   TrainConfig(steps=8, batch=32, eval_every=4, eval_points=20, device="cpu")):
+        pass
+    path = tmp_path_factory.mktemp("digits") / "digits8.h5"
+    save_model(model, path)
+    return path
+
+
+def answer_next_question(qtbot, guard, button_text: str, never: bool = False):
+    """Click `button_text` in the unsaved guard's question as soon as it is shown (it is
+    modal: the test code after the call that asks runs only once it is answered)."""
+    from PySide6.QtCore import QTimer
+    asked = []
+
+    def click():
+        box = guard.box
+        if box is None or not box.isVisible():
+            QTimer.singleShot(20, click)
+            return
+        asked.append(box.text())
+        if never:
+            box.checkBox().setChecked(True)
+        next(b for b in box.buttons() if b.text().replace("&", "") == button_text).click()
+    QTimer.singleShot(20, click)
+    return asked

@@ -3,37 +3,27 @@ tab and the grids show exactly trajectory[t] (and the prediction made from x_t) 
 slider's t; a forward image follows it; image and binary models train from the window
 with live curves in their own units and pause cleanly; File ▸ Open pretrained lists the
 models in a folder. Tiny models (8×8 digits, T = 8) keep all of it to seconds."""
-from dataclasses import replace
-
 import numpy as np
 import pytest
 
 from engine.data.catalogue import build
-from engine.data.images import channel_stats, dequantise, make_images
-from engine.io.storage import save_model
-from engine.model import DiffusionModel
-from engine.presets import model_defaults
 from engine.runtime import protocol as m
-from engine.training import TrainConfig, train
 from explorer.widgets.image_grid import cell, grid_shape, tile, to_display
 
 from .conftest import make_window
-
-TINY_NET = {"kind": "multiscale", "channels": 4, "layers": 1, "scales": 2, "context": 2, "J": 2}
+from .tiny_images import train_tiny
 
 
 @pytest.fixture(scope="module")
 def tiny_image_model(tmp_path_factory):
-    data = make_images("digits", seed=0, size=8)
-    x = dequantise(data.train, 17, np.random.default_rng(0))
-    cfg = replace(model_defaults("digits"), T=8, shape=(1, 8, 8), data_args=data.args, net=dict(TINY_NET))
-    model = DiffusionModel(cfg, *channel_stats(x))
-    for _ in train(model, model.standardise(x[:400]), model.standardise(data.heldout[:50]),
-                   TrainConfig(steps=20, batch=16, eval_every=10, eval_points=20, device="cpu")):
-        pass
-    path = tmp_path_factory.mktemp("images") / "tiny_digits.h5"
-    save_model(model, path)
-    return path
+    return train_tiny(tmp_path_factory.mktemp("images") / "tiny_digits.h5", data="digits", size=8, steps=20)
+
+
+@pytest.fixture(scope="module")
+def other_image_model(tmp_path_factory):
+    """Another model with the same shape as tiny_image_model (issue 12's A-then-B case)."""
+    return train_tiny(tmp_path_factory.mktemp("images") / "other_digits.h5", data="digits", size=8, steps=20,
+                      seed=1)
 
 
 def _collect(w):
@@ -67,14 +57,14 @@ def test_image_model_opens_on_its_tab_and_grids_follow_the_slider(qtbot, tiny_im
     before = fwd.x
     with qtbot.waitSignal(w.client.trajectory, timeout=10000, check_params_cb=lambda ev: ev.direction == "forward"):
         ws.index.setValue(7)
-    assert not np.array_equal(got["forward"].x[0], before[0]) and ws.source_text == "digits #7"
+    assert not np.array_equal(got["forward"].x[0], before[0]) and ws.source_text.startswith("held-out #7")
     import imageio.v3 as iio
     png = tmp_path / "ramp.png"
     iio.imwrite(png, np.tile(np.linspace(0, 255, 40).astype(np.uint8), (30, 1)))
     with qtbot.waitSignal(w.client.trajectory, timeout=10000, check_params_cb=lambda ev: ev.direction == "forward"):
         assert ws.load_image(str(png))
     x0 = to_display(got["forward"].x[0, 0], mean, std)[..., 0]
-    assert x0.shape == (8, 8) and (np.diff(x0.astype(int), axis=1) >= 0).all()   # still a ramp
+    assert x0.shape == (30, 40) and (np.diff(x0.astype(int), axis=1) >= 0).all()   # at its own size
     bad = tmp_path / "bad.png"
     bad.write_bytes(b"not a png")
     assert not ws.load_image(str(bad)) and "bad.png" in w.last_error
@@ -88,6 +78,66 @@ def test_image_model_opens_on_its_tab_and_grids_follow_the_slider(qtbot, tiny_im
         w.resample()
     assert not np.array_equal(got["reverse"].x, before) and got["reverse"].x.ndim == 5
     w.close()
+
+
+def _panel_state(panel):
+    """What a panel shows: its view range, levels and picture size (w, h)."""
+    (x0, x1), (y0, y1) = panel.vb.viewRange()
+    return (x0, x1, y0, y1), tuple(panel.item.levels), panel.bounds()
+
+
+def _framed(panel) -> bool:
+    """The view shows the whole picture and fits it along one side (the aspect is locked,
+    so the other side has room to spare); the levels are the 8-bit range of the frames."""
+    (x0, x1, y0, y1), levels, (w, h) = _panel_state(panel)
+    inside = x0 <= 0.5 and x1 >= w - 0.5 and y0 <= 0.5 and y1 >= h - 0.5
+    fits = (x1 - x0) <= 1.1 * w + 1 or (y1 - y0) <= 1.1 * h + 1
+    return inside and fits and levels == (0, 255)
+
+
+def test_opening_model_a_then_b_frames_every_panel_for_b(qtbot, tiny_image_model, other_image_model):
+    """Issue 12: after one image model then another of the same picture shape, every panel
+    stayed zoomed into the placeholder's (-1, 1) corner: two or three huge grey blocks."""
+    w = make_window(qtbot, tiny_image_model, wait_for_model=False)
+    ws = w.images
+    try:
+        qtbot.waitUntil(lambda: ws.reverse_x is not None and ws.forward.frames is not None, timeout=30000)
+        assert all(_framed(p) for p in ws.panels())
+        first = w.state.model.model_id
+        got = {}
+        w.client.trajectory.connect(lambda ev: ev.model_id != first and got.__setitem__(ev.direction, ev))
+        w.files.open_model(str(other_image_model))
+        qtbot.waitUntil(lambda: w.state.model.model_id != first and "reverse" in got and "forward" in got
+                        and ws.reverse_x is got["reverse"].x, timeout=30000)
+        qtbot.wait(50)
+        for p in ws.panels():
+            assert _framed(p), (p.label.text, _panel_state(p))
+        mean, std = w.state.model.data_mean, w.state.model.data_std
+        t = w.state.t
+        np.testing.assert_array_equal(ws.reverse.image, tile(to_display(got["reverse"].x[t], mean, std)))
+        np.testing.assert_array_equal(ws.forward.image, to_display(got["forward"].x[t, 0], mean, std))
+    finally:
+        w.close()
+
+
+def test_samples_at_a_chosen_size(qtbot, tiny_image_model):
+    w = make_window(qtbot, tiny_image_model, wait_for_model=False)
+    ws = w.images
+    try:
+        qtbot.waitUntil(lambda: ws.reverse_x is not None, timeout=30000)
+        assert ws.size.value() == 8                      # digits: the training size
+        with qtbot.waitSignal(w.client.trajectory, timeout=30000,
+                              check_params_cb=lambda ev: ev.direction == "reverse"):
+            ws.size.setValue(24)
+        assert ws.reverse_x.shape[-2:] == (24, 24) and "24×24" in ws.reverse.label.text
+        assert _framed(ws.reverse) and _framed(ws.pred)
+        ws.size.blockSignals(True)
+        ws.size.setValue(256)
+        ws.size.blockSignals(False)
+        ws.request_reverse()
+        assert ws.n.maximum() == 4 and ws.n.value() <= 4  # n·H·W is bounded: the trajectory's memory
+    finally:
+        w.close()
 
 
 def _start(w, qtbot, name, T, width, steps, batch):
@@ -121,7 +171,7 @@ def test_training_an_image_model_from_the_gui_updates_curves_and_pauses(window, 
     ws = window.images
     assert window.tabs.currentWidget() is ws
     qtbot.waitUntil(lambda: ws.reverse_x is not None and ws.forward.frames is not None, timeout=10000)
-    assert ws.reverse_x.shape == (9, ws.n.value(), 1, 8, 8) and ws.source_text == "digits #0"
+    assert ws.reverse_x.shape == (9, ws.n.value(), 1, 8, 8) and ws.source_text == "digits training crop #0"
     # Train more, then pause: cancelled quickly, resumable.
     window.training_panel.steps.setValue(100000)
     with qtbot.waitSignal(window.client.trainProgress, timeout=20000):

@@ -1,64 +1,32 @@
-"""The Inpaint & denoise workspace with the real window, offscreen, on a tiny 8×8 digits
-model (T = 8, trained for a few steps): strokes start jobs, undo, newest-wins cancelling,
-exact known pixels, denoising, exports and bad input."""
+"""The Inpaint & denoise workspace with the real window, offscreen, on a tiny texture model
+(16 px crops, T = 8, size-free net) painting on the full-size 256×256 held-out grass:
+strokes start jobs, undo, newest-wins cancelling, whole-size results with exact known
+pixels, the canvas mapping held through a preview mid-stroke, RePaint, 16 samples,
+denoising, exports and bad input."""
 import threading
 
 import h5py
 import numpy as np
 import pytest
-import torch
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QApplication
-
+from PySide6.QtCore import QEvent
 
 from .conftest import make_window
+from .tiny_images import mouse, rectangle, record_commands, stroke, train_tiny, wait_result
 
 
 @pytest.fixture(scope="module")
-def tiny_image_model(tmp_path_factory):
-    from engine.data.images import channel_stats, dequantise, make_images
-    from engine.io.storage import save_model
-    from engine.model import DiffusionModel, ModelConfig
-    from engine.training import TrainConfig, train
-
-    torch.manual_seed(0)
-    data = make_images("digits", size=8)
-    x = dequantise(data.train[:400], 17, np.random.default_rng(0))
-    cfg = ModelConfig(data="digits", data_args=data.args, shape=data.shape, T=8, beta1=1e-3,
-                      net={"kind": "multiscale", "channels": 8, "layers": 1, "J": 4, "scales": 3, "context": 2})
-    model = DiffusionModel(cfg, *channel_stats(x))
-    for _ in train(model, model.standardise(x), model.standardise(x[:50]),
-                   TrainConfig(steps=8, batch=32, eval_every=1000, eval_points=20, device="cpu")):
-        pass
-    path = tmp_path_factory.mktemp("paint") / "digits8.h5"
-    save_model(model, path)
-    return path
+def texture_model(tmp_path_factory):
+    return train_tiny(tmp_path_factory.mktemp("paint") / "texture16.h5")
 
 
 @pytest.fixture
-def win(qtbot, tiny_image_model):
-    w = make_window(qtbot, tiny_image_model, wait_for_model=False)
-    qtbot.waitUntil(lambda: w.inpaint.ready, timeout=20000)
+def win(qtbot, texture_model):
+    w = make_window(qtbot, texture_model, wait_for_model=False)
+    qtbot.waitUntil(lambda: w.inpaint.ready, timeout=30000)
     w.tabs.setCurrentWidget(w.inpaint)
     w.inpaint.controls.n.setValue(3)
     yield w
     w.close()
-
-
-def _mouse(canvas, kind, x, y, button=Qt.LeftButton):
-    p = canvas.to_widget(x, y)
-    buttons = Qt.NoButton if kind == QEvent.MouseButtonRelease else button
-    ev = QMouseEvent(kind, p, canvas.mapToGlobal(p), button, buttons, Qt.NoModifier)
-    QApplication.sendEvent(canvas, ev)
-
-
-def stroke(canvas, points, button=Qt.LeftButton):
-    """Press, drag through `points` (image pixels), release: one stroke."""
-    _mouse(canvas, QEvent.MouseButtonPress, *points[0], button)
-    for x, y in points[1:]:
-        _mouse(canvas, QEvent.MouseMove, x, y, button)
-    _mouse(canvas, QEvent.MouseButtonRelease, *points[-1], button)
 
 
 def started(w, kind="inpaint"):
@@ -67,33 +35,37 @@ def started(w, kind="inpaint"):
     return jobs
 
 
-def wait_result(qtbot, ws, phase="full", task="inpaint"):
-    got = []
-    ws.resultShown.connect(lambda ev: ev.phase == phase and ev.task == task and got.append(ev))
-    qtbot.waitUntil(lambda: bool(got), timeout=20000)
-    return got[-1]
-
-
-def test_a_stroke_changes_the_mask_and_starts_exactly_one_job(qtbot, win):
+def test_painting_a_full_size_image_gives_whole_size_results_with_known_pixels_exact(qtbot, win):
     ws = win.inpaint
+    assert ws.image.shape == (1, 256, 256) and ws.mask.shape == (256, 256)
     jobs = started(win)
-    assert not ws.mask.missing.any()
-    stroke(ws.canvas, [(1.5, 4.5), (4.0, 4.5), (6.5, 4.5)])
-    assert ws.mask.missing[4, 1:7].all()
+    rectangle(ws, 100, 110, 140, 150)
+    missing = ws.mask.missing.copy()
+    assert missing[115, 105] and not missing[50, 50] and 1400 < missing.sum() < 1800
     res = wait_result(qtbot, ws)
     qtbot.waitUntil(lambda: not win.client.is_running("inpaint"), timeout=10000)
     qtbot.wait(3 * 120)                         # a stray live preview would have gone out by now
-    assert len(jobs) == 1
-    assert res.request == ws.request and np.array_equal(res.missing, ws.mask.missing)
-    assert "preview" in ws.posterior.status.text() or "full posterior" in ws.posterior.status.text()
+    assert len(jobs) == 1 and res.request == ws.request
+    assert res.samples.shape == (3, 1, 256, 256) and res.mean.shape == res.std.shape == (1, 256, 256)
+    known = ~missing
+    np.testing.assert_array_equal(res.samples[:, 0][:, known], np.broadcast_to(ws.image[0][known], (3, known.sum())))
+    assert (res.std[0][known] == 0).all() and res.std[0][missing].max() > 0
+    y0, y1, x0, x1 = res.window      # only the hole's window was sampled, not the whole image
+    assert y0 <= 110 and y1 >= 150 and x0 <= 100 and x1 >= 140 and (y1 - y0) * (x1 - x0) < 256 * 256 / 4
+    # The tiles show that window; the canvas shows sample 1 in the hole.
+    assert ws.posterior.samples[0].shape == (y1 - y0, x1 - x0)
+    fill = ws.canvas.fill_picture()
+    assert fill is not None and fill.width() == x1 - x0
+    assert "full posterior" in ws.posterior.status.text()
 
 
 def test_undo_restores_the_previous_mask(qtbot, win):
     ws, c = win.inpaint, win.inpaint.controls
-    stroke(ws.canvas, [(0.5, 0.5), (7.5, 0.5)])
+    c.size.setValue(6)
+    stroke(ws.canvas, [(20.5, 20.5), (80.5, 20.5)])
     first = ws.mask.missing.copy()
-    c.tool_buttons["rect"].setChecked(True)
-    stroke(ws.canvas, [(2.0, 3.0), (6.0, 7.0)])
+    assert first[20, 20:80].all()
+    rectangle(ws, 30, 60, 90, 120)
     assert ws.mask.missing.sum() > first.sum()
     c.undo.click()
     assert np.array_equal(ws.mask.missing, first)
@@ -124,10 +96,10 @@ def test_a_second_stroke_cancels_the_first_job(qtbot, win, monkeypatch):
     win.client.jobFinished.connect(lambda ev: ev.kind == "inpaint" and finished.append(ev))
     frames = []
     ws.frameShown.connect(frames.append)
-    stroke(ws.canvas, [(1.5, 1.5), (6.5, 1.5)])
+    rectangle(ws, 20, 20, 40, 40)
     first = ws.request
     qtbot.waitUntil(lambda: any(f.request == first for f in frames), timeout=10000)
-    stroke(ws.canvas, [(1.5, 6.5), (6.5, 6.5)])
+    rectangle(ws, 150, 150, 170, 170)
     gate.set()
     res = wait_result(qtbot, ws)
     assert res.request == ws.request == first + 1
@@ -137,64 +109,125 @@ def test_a_second_stroke_cancels_the_first_job(qtbot, win, monkeypatch):
     assert all(f.request in (first, first + 1) for f in frames)
 
 
-def test_known_pixels_are_kept_in_the_result(qtbot, win):
+def test_the_canvas_mapping_holds_when_a_preview_arrives_mid_stroke(qtbot, win):
+    """Issue 12: the canvas shrank by a third when the first preview came in mid-stroke,
+    so the rest of the stroke landed on other pixels. The mapping and the canvas's place
+    must not move until the stroke ends, even if the window is resized meanwhile."""
     ws = win.inpaint
-    ws.controls.tool_buttons["rect"].setChecked(True)
-    stroke(ws.canvas, [(1.0, 1.0), (5.0, 6.0)])
-    missing = ws.mask.missing.copy()
-    assert 0 < missing.sum() < 64
+    canvas = ws.canvas
+    ws.controls.size.setValue(4)
+    frames, results = [], []
+    ws.frameShown.connect(frames.append)
+    ws.resultShown.connect(results.append)
+    before, geometry = canvas.view.mapping(), canvas.geometry()
+    p0 = canvas.to_widget(60.5, 100.5)
+    mouse(canvas, QEvent.MouseButtonPress, 60.5, 100.5)
+    mouse(canvas, QEvent.MouseMove, 90.5, 100.5)
+    # A live preview goes out while the button is down; wait for its frames and result.
+    qtbot.waitUntil(lambda: any(f.phase == "preview" for f in frames), timeout=10000)
+    qtbot.waitUntil(lambda: any(r.phase == "preview" for r in results), timeout=10000)
+    assert ws.mask.painting
+    assert canvas.view.mapping() == before and canvas.geometry() == geometry
+    assert canvas.to_widget(60.5, 100.5) == p0
+    win.resize(win.width() - 150, win.height() - 60)            # even a resize waits for the stroke
+    qtbot.wait(50)
+    assert canvas.view.mapping() == before
+    mouse(canvas, QEvent.MouseMove, 120.5, 100.5)
+    mouse(canvas, QEvent.MouseButtonRelease, 120.5, 100.5)
+    assert ws.mask.missing[100, 60:121].all() and not ws.mask.missing[90].any()
+    qtbot.waitUntil(lambda: canvas.view.mapping() != before, timeout=5000)   # refitted after the stroke
+    assert canvas.view.fit_mode
+
+
+def test_results_do_not_move_the_canvas(qtbot, win):
+    """Layouts must not jump when texts or results change: the canvas keeps its place
+    through a preview, the full result and a long status text."""
+    ws = win.inpaint
+    qtbot.wait(100)
+    geometry, mapping = ws.canvas.geometry(), ws.canvas.view.mapping()
+    rectangle(ws, 100, 100, 160, 160)
+    wait_result(qtbot, ws)
+    ws.posterior.status.setText("a very long status line " * 20)
+    ws.source.setText("a very long source line " * 20)
+    qtbot.wait(50)
+    assert ws.canvas.geometry() == geometry and ws.canvas.view.mapping() == mapping
+
+
+def test_harmonise_sends_repaint_resampling_and_states_its_cost(qtbot, win, monkeypatch):
+    ws, c = win.inpaint, win.inpaint.controls
+    assert not c.harmonise.isChecked() and "off" in c.cost.text()
+    sent = record_commands(monkeypatch, win.client)
+    rectangle(ws, 40, 40, 60, 60)
+    wait_result(qtbot, ws)
+    assert [cmd.resample for cmd in sent if type(cmd).__name__ == "Inpaint"][-1] is None
+    assert "at the last run's speed" not in c.cost.text()
+    c.jump.setValue(2)
+    c.times.setValue(3)
+    c.harmonise.setChecked(True)
+    last = [cmd for cmd in sent if type(cmd).__name__ == "Inpaint"][-1]
+    assert last.resample == (2, 3) and last.full
+    assert "× the steps" in c.cost.text() and " s at the last run's speed" in c.cost.text()
     res = wait_result(qtbot, ws)
-    known = ~missing
-    assert res.samples.shape == (3, 1, 8, 8)
-    np.testing.assert_array_equal(res.samples[:, 0][:, known], np.broadcast_to(ws.image[0][known], (3, known.sum())))
-    assert (res.std[0][known] == 0).all() and res.std[0][missing].max() > 0
-    assert res.trajectory.shape == (9, 3, 1, 8, 8) and list(res.ts) == list(range(9))
+    assert res.request == last.request and "RePaint" in ws.posterior.status.text()
 
 
-def test_denoise_produces_samples_of_the_right_shape(qtbot, win):
+def test_sixteen_samples_show_sixteen_and_enlarge_on_click(qtbot, win):
     ws = win.inpaint
-    ws.controls.snr.setValue(1.0)
+    ws.controls.n.setValue(16)
+    rectangle(ws, 100, 100, 120, 120)
+    res = wait_result(qtbot, ws)
+    assert res.samples.shape[0] == 16
+    tiles = ws.posterior.samples
+    assert all(t.isVisibleTo(ws) and not t.blank and t.image is not None for t in tiles)
+    tiles[15].clicked.emit(tiles[15])
+    view = ws.enlarged
+    assert view.isVisible() and view.tile.shape == (256, 256) and "sample 16" in view.windowTitle()
+    ws.controls.n.setValue(5)
+    res = wait_result(qtbot, ws)
+    shown = [t for t in tiles if t.isVisibleTo(ws) and not t.blank]
+    assert len(res.samples) == 5 and len(shown) == 5 and all(t.image is not None for t in shown)
+    view.close()
+
+
+def test_denoise_at_full_size(qtbot, win):
+    ws = win.inpaint
+    assert ws.controls.snr.value() == 1.0
     ws.controls.task_buttons["denoise"].click()
     assert not ws.controls.mask_box.isVisibleTo(ws) and ws.controls.noise_box.isVisibleTo(ws)
     res = wait_result(qtbot, ws, task="denoise")
-    assert res.samples.shape == (3, 1, 8, 8) and res.mean.shape == res.std.shape == (1, 8, 8)
-    assert res.observed.shape == (1, 8, 8) and not np.allclose(res.observed, ws.image)
+    assert res.samples.shape == (3, 1, 256, 256) and res.mean.shape == res.std.shape == (1, 256, 256)
+    assert res.observed.shape == (1, 256, 256) and not np.allclose(res.observed, ws.image)
     np.testing.assert_allclose(res.clean, ws.image)
     # The canvas shows what the model is given: the very noise draw the engine made.
     np.testing.assert_allclose(ws.canvas.image_array, np.clip(res.observed, 0, 1), atol=1e-6)
-    assert ws.posterior.samples[2].image is not None and ws.posterior.samples[3].image is None
+    assert ws.posterior.samples[2].image is not None and ws.posterior.samples[3].blank
     assert ws.posterior.original.caption == "clean"
 
 
-def test_exports_and_bad_input(qtbot, win, tmp_path):
+def test_exports(qtbot, win, tmp_path):
     import imageio.v3 as iio
 
     ws = win.inpaint
     assert not ws.export_pngs(str(tmp_path)) and "nothing to export" in win.last_error
-    stroke(ws.canvas, [(2.5, 2.5), (5.5, 5.5)])
+    rectangle(ws, 100, 100, 140, 140)
     res = wait_result(qtbot, ws)
     assert ws.export_pngs(str(tmp_path))
-    for name in ("canvas", "observed", "mask", "mean", "std", "sample_00", "sample_02"):
+    for name in ("canvas", "figure", "observed", "original", "mask", "mean", "std", "sample_00", "sample_02"):
         assert (tmp_path / f"{name}.png").is_file(), name
-    assert iio.imread(tmp_path / "mask.png").shape == (8, 8)
+    assert iio.imread(tmp_path / "mask.png").shape == (256, 256)
+    # observed.png is what the model was given: the holes in the mask colour (issue 12).
+    observed, original = iio.imread(tmp_path / "observed.png"), iio.imread(tmp_path / "original.png")
+    assert observed.shape == (256, 256, 3)
+    r, g, b = observed[120, 120].astype(int)
+    assert r > 200 and r - g > 100                               # pink, not grass
+    assert (observed[10, 10] == original[10, 10]).all()          # a known pixel: the image
     assert ws.export_h5(str(tmp_path / "post.h5"))
     with h5py.File(tmp_path / "post.h5") as f:
         assert f.attrs["kind"] == "diffusion-explorer/posterior" and f.attrs["task"] == "inpaint"
-        assert f["trajectory"].shape == (9, 3, 1, 8, 8) and f["t"][0] == 0 and f["t"][-1] == 8
+        assert f["trajectory"].shape[1:3] == (3, 1) and f["t"][0] == 0 and f["t"][-1] == 8
         np.testing.assert_array_equal(f["mask"][()], res.missing)
+        assert tuple(f.attrs["window"]) == tuple(res.window)
     assert not ws.export_h5(str(tmp_path / "no" / "such" / "dir.h5")) and "does not exist" in win.last_error
-    # A broken file and a big image: one-line errors or a scaled canvas, never a crash.
-    (tmp_path / "broken.png").write_bytes(b"not a png")
-    assert not ws.load_png(str(tmp_path / "broken.png")) and "\n" not in win.last_error
-    iio.imwrite(tmp_path / "big.png", (np.random.default_rng(0).random((150, 100, 3)) * 255).astype(np.uint8))
-    jobs = started(win)
-    assert ws.load_png(str(tmp_path / "big.png"))
-    assert ws.image.shape == (1, 30, 20) and ws.mask.shape == (30, 20) and "scaled down 5×" in ws.source.text()
-    stroke(ws.canvas, [(5.5, 5.5), (15.5, 25.5)])
-    res = wait_result(qtbot, ws)
-    assert res.samples.shape == (3, 1, 30, 20) and len(jobs) == 1
-    np.testing.assert_array_equal(res.samples[:, 0][:, ~res.missing],
-                                  np.broadcast_to(ws.image[0][~res.missing], (3, (~res.missing).sum())))
 
 
 def test_without_an_image_model_the_workspace_says_so(qtbot, tiny_model_path):

@@ -46,8 +46,14 @@ def test_binary_model_opens_in_its_tab_and_rasters_follow_the_slider(qtbot, tiny
             w.timeline.set_t(t)
             assert np.array_equal(b.raster.frames["forward"], b.forward[t])
             assert np.array_equal(b.raster.frames["reverse"], b.reverse[t])
-        w.timeline.set_t(3)
-        assert np.allclose(b.raster.frames["belief"], b.reverse_p[3])
+        # The third panel is the belief given the x_t beside it, and says so (issue 12: at
+        # t = 100 it said "| x₁₀₁"): x0_pred[s] was predicted from x_{s+1}.
+        for t in (3, 20):
+            w.timeline.set_t(t)
+            assert np.allclose(b.raster.frames["belief"], np.nan_to_num(b.reverse_p[t - 1], nan=0.5))
+            assert f"x<sub>{t}</sub>)" in b.raster.plots["belief"].titleLabel.text
+        w.timeline.set_t(0)                         # x₀ is its own prediction: the bits
+        assert np.array_equal(b.raster.frames["belief"], b.reverse[0])
         # The held-out bound is shown beside the paper's figures, and the KL bars fill.
         assert "K = " in b.bound_label.text() and "-2.414" in b.bound_label.text()
         assert np.isfinite(b.bound["K_bits"]) and b.bound["K_bits"] < 0

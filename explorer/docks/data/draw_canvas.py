@@ -54,7 +54,7 @@ class DrawCanvas(pg.PlotWidget):
         self.radius = 0.05          # as a fraction of the visible width
         self.vb.sprayed.connect(self.spray_at)
         self.vb.strokeDone.connect(self.strokeFinished)
-        self.setMinimumHeight(180)
+        self.setMinimumHeight(140)
 
     def set_draw_mode(self, on: bool) -> None:
         self.vb.draw_mode = on

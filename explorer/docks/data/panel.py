@@ -1,19 +1,24 @@
 """Data controls: a built-in set with its noise and size, your own points drawn with the
 mouse, or a CSV/NPY file. Emits the raw points whenever they change; errors go out as a
-signal (shown non-blocking by the window), never as a dialog."""
+signal (shown non-blocking by the window), never as a dialog. selectedChanged tells the
+Training dock whose presets apply, however the choice changed (the user, or a model that
+opened and shows its own data set)."""
 from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QPushButton,
-                               QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel, QSizePolicy, QSpinBox,
+                               QToolButton, QVBoxLayout, QWidget)
 
 from engine.data.catalogue import BINARY_SETS, IMAGE_SETS, POINT_SETS, kind_of
 from engine.data.errors import DataError
 from engine.data.points import load_points_file, make_points, validate_points
 
+from ... import theme
 from ...state import DataSet
+from ...widgets import file_dialogs
+from ...widgets.compact import compact
 from .draw_canvas import DrawCanvas
 
 DRAWN = "drawn"
@@ -25,10 +30,15 @@ class DataPanel(QWidget):
     error = Signal(str)
     namedChosen = Signal(str)            # a binary or image set (built by the engine, not here)
     familyChanged = Signal(str, bool)    # "points" | "binary" | "image", and whether the user chose it
+    selectedChanged = Signal(str)        # the set chosen for the next new model, however it changed
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.name = QComboBox()
+        # Sized for ~14 characters, not the longest entry (a folder's path would widen the dock).
+        self.name.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.name.setMinimumContentsLength(14)
+        compact(self.name, 8)
         self.name.addItems([*POINT_SETS, DRAWN])
         # Binary and image sets are built on the engine thread when training starts.
         for group in (BINARY_SETS, (*IMAGE_SETS, FOLDER)):
@@ -49,17 +59,24 @@ class DataPanel(QWidget):
         self.n.setSingleStep(1000)
         self.n.setValue(2000)
         self.n.setToolTip("points shown (forward: this many data points; reverse: this many samples)")
-        self.draw = QPushButton("✎ Draw")
+        self.draw = QToolButton()
+        self.draw.setText("✎ Draw")
         self.draw.setCheckable(True)
         self.draw.setToolTip("drag on the canvas to spray your own data")
-        self.clear = QPushButton("Clear")
-        self.load = QPushButton("Load CSV/NPY…")
+        self.clear = QToolButton()
+        self.clear.setText("Clear")
+        self.load = QToolButton()
+        self.load.setText("Load…")
+        self.load.setToolTip("load 2-D points from a CSV or NPY file")
         self.canvas = DrawCanvas()
         self.preview = QLabel()            # a few items of a binary or image set, in place of the canvas
         self.preview.setAlignment(Qt.AlignHCenter | Qt.AlignTop)
         self.preview.setWordWrap(True)
-        self.preview.setStyleSheet("color: #8b919c; padding: 8px;")
+        self.preview.setContentsMargins(8, 8, 8, 8)
+        theme.muted(self.preview)
         self.preview.hide()
+        for box in (self.noise, self.n, self.size):
+            compact(box, 5)
         self.form = form = QFormLayout()
         form.addRow("data set", self.name)
         form.addRow("noise", self.noise)
@@ -67,7 +84,8 @@ class DataPanel(QWidget):
         form.addRow("image size", self.size)
         form.setRowVisible(self.size, False)
         buttons = QHBoxLayout()
-        for b in (self.draw, self.clear, self.load):
+        for b in (self.draw, self.clear, self.load):     # tool buttons: as wide as their text
+            b.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
             buttons.addWidget(b)
         lay = QVBoxLayout(self)
         lay.addLayout(form)
@@ -76,6 +94,8 @@ class DataPanel(QWidget):
         lay.addWidget(self.preview, 1)
         self.points: np.ndarray | None = None
         self.current = ""
+        self._announced = ""
+        self._files: dict[str, np.ndarray] = {}     # "file:NAME" -> its points, to choose again
         self.name.currentTextChanged.connect(self._chosen)
         self.noise.editingFinished.connect(self.regenerate)
         self.n.editingFinished.connect(self.regenerate)
@@ -90,6 +110,12 @@ class DataPanel(QWidget):
         self.name.blockSignals(True)
         self.name.setCurrentText(name)
         self.name.blockSignals(False)
+        self._announce()
+
+    def _announce(self) -> None:
+        if self.selected != self._announced:
+            self._announced = self.selected
+            self.selectedChanged.emit(self.selected)
 
     def choose(self, name: str, noise: float | None = None, quiet: bool = False) -> None:
         """Select a built-in set (e.g. the one a loaded model was trained on)."""
@@ -98,6 +124,10 @@ class DataPanel(QWidget):
         self.select_quietly(name)
         self._show_family()
         self.regenerate(quiet=quiet)
+
+    def can_show(self, name: str) -> bool:
+        """Whether `name` (a model's data set) can be shown: built-in, or a file loaded here."""
+        return name in POINT_SETS or name in self._files
 
     def dataset(self) -> DataSet:
         """The 2-D data set shown now (what the window adopts as the current data)."""
@@ -132,6 +162,8 @@ class DataPanel(QWidget):
         if name == DRAWN:
             return self._stroke()
         if name.startswith("file:"):
+            if name in self._files:
+                self._set(name, self._files[name], quiet=quiet)
             return
         data = make_points(name, n=self.n.value(), seed=0, noise=self.noise.value(), n_heldout=10)
         self._set(name, data.train, quiet=quiet)
@@ -143,6 +175,7 @@ class DataPanel(QWidget):
             self.error.emit(str(e))
             return False
         label = f"file:{path.rsplit('/', 1)[-1]}"
+        self._files[label] = pts
         if self.name.findText(label) < 0:
             self.name.addItem(label)
         self.select_quietly(label)
@@ -166,7 +199,8 @@ class DataPanel(QWidget):
         self.form.setRowVisible(self.noise, fam == "points")
         self.form.setRowVisible(self.size, fam == "image")
         self.form.labelForField(self.n).setText({"points": "points", "binary": "sequences"}.get(fam, "images"))
-        self.draw.setEnabled(fam == "points")
+        for b in (self.draw, self.clear, self.load):     # drawing and point files are 2-D only
+            b.setEnabled(fam == "points")
         self.canvas.setVisible(fam == "points")
         self.preview.setVisible(fam != "points")
         if fam != "points":
@@ -190,11 +224,10 @@ class DataPanel(QWidget):
         if name == FOLDER:
             return self._folder_dialog()
         self._last = name
+        self._announce()
         self._show_family(user=True)
         if self.family != "points":
             self.namedChosen.emit(name)
-            return
-        if name.startswith("file:"):
             return
         if name == DRAWN:
             self.draw.setChecked(True)
@@ -221,7 +254,7 @@ class DataPanel(QWidget):
         self._set(DRAWN, pts.copy())
 
     def _folder_dialog(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, "Folder of images")
+        path = file_dialogs.folder(self, "Folder of images", "images")
         if path:
             self.choose_named(f"folder:{path}", user=True)
             self.namedChosen.emit(self.selected)
@@ -230,6 +263,6 @@ class DataPanel(QWidget):
             self._show_family()
 
     def load_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Load points", "", "Points (*.csv *.npy *.txt)")
+        path = file_dialogs.open_file(self, "Load points", "Points (*.csv *.npy *.txt)", "points")
         if path:
             self.load_file(path)

@@ -25,19 +25,20 @@ class EntropyPlot(QWidget):
                               "or the absolute entropies")
         self.info = QLabel("")
         self.info.setTextFormat(Qt.RichText)
-        self.info.setStyleSheet(f"color: {theme.MUTED}; font-size: 11px;")
+        theme.muted(self.info, small=True)
         self.info.setWordWrap(True)
         self.widget = pg.PlotWidget()
         p = theme.plot_style(self.widget.getPlotItem(), x="t", grid=False)
         p.setMenuEnabled(False)
         self.plot = p
-        self.legend = p.addLegend(offset=(-4, 4), labelTextSize="8pt", brush=pg.mkBrush(22, 24, 29, 200))
+        self.legend = p.addLegend(offset=(-4, 4), labelTextSize="8pt",
+                                   brush=pg.mkBrush(22, 24, 29, 200))
         self.lower = p.plot(pen=pg.mkPen(LOWER, width=1.5), name="lower bound")
         self.upper = p.plot(pen=pg.mkPen(UPPER, width=1.5), name="upper bound")
         self.band = pg.FillBetweenItem(self.lower, self.upper, brush=pg.mkBrush(200, 200, 200, 40))
         p.addItem(self.band)
         self.model = p.plot(pen=pg.mkPen(theme.REVERSE, width=2), name="model H(p(x<sub>t−1</sub>|x<sub>t</sub>))")
-        self.marker = pg.InfiniteLine(0, angle=90, pen=pg.mkPen("w", width=1, style=Qt.DotLine))
+        self.marker = pg.InfiniteLine(0, angle=90, pen=pg.mkPen(theme.FG, width=1, style=Qt.DotLine))
         p.addItem(self.marker, ignoreBounds=True)
         row = QHBoxLayout()
         row.addWidget(QLabel("show"))
@@ -49,8 +50,12 @@ class EntropyPlot(QWidget):
         lay.addWidget(self.widget, 1)
         self.data: dict | None = None
         self.scale.currentTextChanged.connect(lambda *_: self._draw())
-        self.setMinimumHeight(140)
+        self.setMinimumHeight(110)
         self.clear()
+
+    def theme_changed(self) -> None:
+        """explorer/theme.py restyle(): the step marker is drawn in the text colour."""
+        self.marker.setPen(pg.mkPen(theme.FG, width=1, style=Qt.DotLine))
 
     def clear(self, text: str = "no model yet") -> None:
         self.data = None

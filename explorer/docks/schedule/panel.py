@@ -1,7 +1,10 @@
 """Schedule controls: T and the kind of β schedule for the next new model, and the plot of
 the current model's β_t, ᾱ_t, SNR_t (with the choice previewed dashed when it differs).
-Nothing here has a default of its own: the boxes show the chosen data set's presets
-(set_defaults) or the open model's schedule (set_model), and β₁ is always the preset's."""
+Nothing here has a default of its own: the boxes show what the next new model will use (the
+Training dock fills them: the chosen data set's presets unless the user changed them), the
+plot shows the open model's schedule (set_model), and β₁ is always the preset's. Opening a
+model does not change the boxes: a moons model trained after an image model must not
+silently take the image model's T."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -11,6 +14,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout, Q
 
 from engine.core.schedules import KINDS
 
+from ... import theme
 from .plot import SchedulePlot, schedule_arrays, schedule_from_betas
 
 
@@ -23,20 +27,22 @@ class SchedulePanel(QWidget):
         self.kind.addItems(KINDS)
         self.kind.setToolTip("snr: log-SNR linear in t · linear: DDPM · cosine: Nichol & Dhariwal · "
                              "paper: β_t = 1/(T−t+1)")
-        self.learn = QCheckBox("learn β₂…β_T (as the paper does)")
-        self.note = QLabel("T and the schedule apply to the next new model (Start in Training).")
-        self.note.setWordWrap(True)
-        self.note.setStyleSheet("color: #8b919c; font-size: 11px;")
+        self.learn = QCheckBox("learn β₂…β_T")
+        self.learn.setToolTip("learn the schedule by gradient on the bound, as the paper does")
+        for box in (self.T, self.kind, self.learn):
+            box.setToolTip("for the next new model (Start in Training). " + box.toolTip())
         self.plot = SchedulePlot()
         form = QFormLayout()
+        form.addRow(theme.muted(QLabel("next model"), small=True))
         form.addRow("steps T", self.T)
         form.addRow("schedule", self.kind)
         form.addRow(self.learn)
+        form.setVerticalSpacing(3)
         controls = QVBoxLayout()
         controls.addLayout(form)
-        controls.addWidget(self.note)
         controls.addStretch(1)
         lay = QHBoxLayout(self)
+        lay.setContentsMargins(6, 4, 6, 4)
         lay.addLayout(controls)
         lay.addWidget(self.plot, 1)
         self.defaults = None                   # presets (a ModelConfig) of the chosen data set
@@ -58,13 +64,10 @@ class SchedulePanel(QWidget):
         self._edited()
 
     def set_model(self, arrays: dict | None, config: dict | None = None) -> None:
-        """Show a loaded model's schedule and adopt its T/kind as the next choice."""
+        """Plot the open model's schedule (the boxes keep the next model's choice)."""
         self._model = arrays
         self._model_key = (int(config.get("T", 0)), config.get("schedule"), config.get("beta1")) if config else None
         self.plot.set_model(arrays)
-        if config:
-            self._quietly(int(config.get("T", self.T.value())), config.get("schedule"),
-                          bool(config.get("trainable_schedule", False)))
         self._edited()
 
     def set_t(self, t: int) -> None:

@@ -18,6 +18,7 @@ class SchedulePlot(pg.PlotWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         p = theme.cache_axes(theme.plot_style(self.getPlotItem(), x="t"))
+        self.setToolTip("solid: the open model's schedule; dashed: the next new model's, where it differs")
         p.setLogMode(y=True)
         p.setLabel("left", "value (log)")
         self.legend = p.addLegend(offset=(-4, 4), labelTextSize="8pt", brush=pg.mkBrush(22, 24, 29, 200))
@@ -25,9 +26,13 @@ class SchedulePlot(pg.PlotWidget):
         for key, name, colour in CURVES:
             self.curves[key] = p.plot(pen=pg.mkPen(colour, width=2), name=name)
             self.previews[key] = p.plot(pen=pg.mkPen(colour, width=1, style=Qt.DashLine))
-        self.marker = pg.InfiniteLine(0, angle=90, pen=pg.mkPen("w", width=1, style=Qt.DotLine))
+        self.marker = pg.InfiniteLine(0, angle=90, pen=pg.mkPen(theme.FG, width=1, style=Qt.DotLine))
         p.addItem(self.marker, ignoreBounds=True)
-        self.setMinimumHeight(140)
+        self.setMinimumHeight(110)
+
+    def theme_changed(self) -> None:
+        """explorer/theme.py restyle(): the step marker is drawn in the text colour."""
+        self.marker.setPen(pg.mkPen(theme.FG, width=1, style=Qt.DotLine))
 
     def set_model(self, arrays: dict | None) -> None:
         """arrays: beta, alpha_bar, snr indexed t = 0..T (t = 0 is left off a log axis)."""

@@ -47,4 +47,4 @@ class AisOverlay:
         self.bars.setData(x=x, y=y, top=se, bottom=se)
         ais = f"AIS log p ≈ {y[-1]:.2f} ± {se[-1]:.2f}" if len(y) else "AIS log p"
         self.plot.setTitle(f'held-out bound <span style="color:{theme.REVERSE}">K</span> · '
-                           f'<span style="color:{theme.ACCENT}">{ais}</span>', color=theme.FG, size="10pt")
+                           f'<span style="color:{theme.ACCENT}">{ais}</span>', color=theme.FG, size=theme.title_size())

@@ -3,10 +3,11 @@ events into plots and button states. Pause = Cancel("train") (the model keeps it
 state); Resume = Train with model_config=None; Start = Train with a new model config.
 Binary and image sets go as TrainNamed: the worker builds the data, the GUI never waits.
 
-Settings of new models come from engine.presets for the chosen data set: the panels show
-them and Start sends what they show, so an untouched panel sends the presets exactly. Each
-family keeps what the user set in its panel (presets the first time). Also here: AIS
-estimates beside K, and the learned β_t drawn live on the Schedule dock."""
+Settings of new models (next_model.py): the chosen data set's presets unless the user
+changed them for that kind of data; opening a model changes none of them, and the panel
+says which values Start will send. Also here: K of the open model (the one stored with it
+at once, then a fresh evaluation, each saying what it was computed on), AIS estimates beside
+K, and the learned β_t drawn live on the Schedule dock."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -24,29 +25,44 @@ from engine.presets import model_defaults, train_defaults
 from ...state import AppState, ModelInfo
 from ...widgets.image_grid import preview_grid
 from .ais_overlay import AisOverlay
+from .next_model import NextModel
 
 IMAGE_REFRESH_S = 10.0    # fresh reverse samples while training images: they cost seconds
+UNITS = {"image": "bits/pixel", "binary": "bits/seq", "points": "bits/point"}
 
 
 class TrainingControl:
     def __init__(self, panel, client, state: AppState, data, schedule, *, on_error: Callable[[str], None],
-                 on_status: Callable[[str], None], image_samples: Callable[[], int]):
+                 on_status: Callable[[str], None], image_samples: Callable[[], int],
+                 may_replace: Callable[[str], bool] = lambda what: True):
         """panel: the Training dock's panel; data, schedule: the Data and Schedule docks' panels;
-        image_samples: how many samples the Images workspace shows (refreshed while training)."""
+        image_samples: how many samples the Images workspace shows (refreshed while training);
+        may_replace(what): asked before Start new replaces a trained, unsaved model."""
         self.panel, self.client, self.state, self.data, self.schedule = panel, client, state, data, schedule
         self.on_error, self.on_status, self.image_samples = on_error, on_status, image_samples
+        self.may_replace = may_replace
         self._stopping = False
         self._pending = False              # a Start was sent; its ModelChanged is a fresh model
         self._model_id = 0
-        self.family = data.family          # of the data chosen for the next new model
-        self._saved: dict[str, tuple] = {}  # family -> (steps, lr, batch, width) as last set
+        self._filling = False              # the boxes are being set from NextModel, not by the user
+        self.next = NextModel()
         self.ais = AisOverlay(panel.plots.bound_plot)
-        self.show_presets()
         # One "learn β" choice, shown in both the Training and the Schedule panel.
         panel.learn_beta.setChecked(schedule.learn.isChecked())
         panel.learn_beta.toggled.connect(schedule.learn.setChecked)
         schedule.learn.toggled.connect(panel.learn_beta.setChecked)
-        data.familyChanged.connect(lambda fam, user: self.sync_family(user))
+        self.boxes = {"T": (schedule.T, schedule.T.valueChanged, schedule.T.value),
+                      "schedule": (schedule.kind, schedule.kind.currentTextChanged, schedule.kind.currentText),
+                      "learn": (schedule.learn, schedule.learn.toggled, schedule.learn.isChecked),
+                      "steps": (panel.steps, panel.steps.valueChanged, panel.steps.value),
+                      "lr": (panel.lr, panel.lr.valueChanged, panel.lr.value),
+                      "batch": (panel.batch, panel.batch.valueChanged, panel.batch.value),
+                      "seed": (panel.seed, panel.seed.valueChanged, panel.seed.value),
+                      "width": (panel.hidden, panel.hidden.valueChanged, panel.hidden.value)}
+        for field, (_, changed, value) in self.boxes.items():
+            changed.connect(lambda *_, f=field, v=value: self._edited(f, v()))
+        panel.reset_presets.clicked.connect(self.reset_presets)
+        data.selectedChanged.connect(lambda name: self.show_presets())
         data.namedChosen.connect(self.preview)
         panel.startRequested.connect(self.start)
         panel.pauseRequested.connect(self.pause)
@@ -58,42 +74,46 @@ class TrainingControl:
         client.jobStarted.connect(self.on_started)
         client.jobFinished.connect(self.on_finished)
         client.jobFailed.connect(self.on_failed)
+        self.show_presets()
 
     def take_pending(self) -> bool:
         """Whether the model that just opened is the one a Start asked for (asked once)."""
         pending, self._pending = self._pending, False
         return pending
 
-    # ---- presets and families -------------------------------------------------------------
-    def show_presets(self) -> None:
-        """Every setting of the next new model shows the presets of the chosen data set."""
-        name, p = self.data.selected, self.panel
-        mc, tc = model_defaults(name), train_defaults(name)
-        for box, v in ((p.steps, tc.steps), (p.lr, tc.lr), (p.batch, tc.batch), (p.seed, tc.seed),
-                       (p.hidden, _width(mc))):
-            box.setValue(v)
-        self.schedule.set_defaults(mc, show=True)
-        self.family = self.data.family
-        p.set_family(self.family)
+    @property
+    def family(self) -> str:
+        return self.data.family
 
-    def sync_family(self, user: bool = False) -> None:
-        """The data panel's family changed: swap the panel's settings to that family's (and,
-        when the user chose the data, the schedule's to its presets; a model that opened
-        keeps the schedule it brought)."""
-        name, fam, p = self.data.selected, self.data.family, self.panel
-        self.schedule.set_defaults(model_defaults(name), show=user)
-        if fam == self.family:
-            return
-        self._saved[self.family] = (p.steps.value(), p.lr.value(), p.batch.value(), p.hidden.value())
-        if fam in self._saved:
-            values = self._saved[fam]
-        else:
-            tc = train_defaults(name)
-            values = (tc.steps, tc.lr, tc.batch, _width(model_defaults(name)))
-        for box, v in zip((p.steps, p.lr, p.batch, p.hidden), values):
-            box.setValue(v)
-        self.family = fam
-        p.set_family(fam)       # the width's label; the bound's unit follows the model shown
+    # ---- the next model's settings ------------------------------------------------------
+    def show_presets(self) -> None:
+        """Fill the boxes with what the next new model on the chosen data set will use."""
+        name = self.data.selected
+        values = self.next.values(name)
+        self._filling = True
+        try:
+            self.schedule.set_defaults(replace(model_defaults(name), T=values["T"], schedule=values["schedule"],
+                                               trainable_schedule=values["learn"]), show=True)
+            for field in ("steps", "lr", "batch", "seed", "width"):
+                self.boxes[field][0].setValue(values[field])
+        finally:
+            self._filling = False
+        self.panel.set_family(self.family)
+        self._summary()
+
+    def reset_presets(self) -> None:
+        self.next.reset(self.data.selected)
+        self.show_presets()
+
+    def _edited(self, field: str, value) -> None:
+        if not self._filling:
+            self.next.edit(self.data.selected, field, value)
+            self._summary()
+
+    def _summary(self) -> None:
+        label = "channels" if self.family == "image" else "hidden units"
+        self.panel.next_model.setText(self.next.summary(self.data.selected, label))
+        self.panel.reset_presets.setEnabled(bool(self.next.edited(self.data.selected)))
 
     def preview(self, name: str) -> None:
         """Ask the worker for a few items of a chosen binary/image set (not while it trains)."""
@@ -104,7 +124,7 @@ class TrainingControl:
     def model_config(self, name: str):
         """Presets for the data, with what the panels show: width, T, schedule, learn β."""
         s, base = self.schedule.choice(), model_defaults(name)
-        width = "channels" if base.net.get("kind") == "multiscale" else "hidden"
+        width = "channels" if base.net.get("kind") == "multiscale" else "hidden"   # next_model.width
         return replace(base, T=s["T"], schedule=s["schedule"], trainable_schedule=s["trainable_schedule"],
                        net=dict(base.net, **{width: self.panel.hidden.value()}))
 
@@ -149,9 +169,10 @@ class TrainingControl:
 
     # ---- requests -----------------------------------------------------------------------
     def start(self) -> None:
+        if self.state.has_model and not self.may_replace("training a new model"):
+            return
         dp = self.data
         if dp.family != "points":
-            self.sync_family()
             name = dp.selected
             self.panel.plots.reset()
             self.panel.set_unit(dp.family)
@@ -196,7 +217,7 @@ class TrainingControl:
 
     # ---- events -----------------------------------------------------------------------
     def on_model(self, info: ModelInfo, new: bool) -> None:
-        """A model opened (the window calls this before the workspaces hear of it)."""
+        """A model opened (after the workspaces, which show its data set in the Data dock)."""
         self.panel.set_device(info.device)
         if info.model_id != self._model_id:
             self._model_id = info.model_id
@@ -206,6 +227,17 @@ class TrainingControl:
             self.panel.set_unit(info.kind)
             self.panel.plots.set_history(dict(info.history))
             self.panel.set_mode("idle", True)
+            self.panel.set_bound_text(self.stored_bound_text(info))
+
+    def stored_bound_text(self, info: ModelInfo) -> str:
+        """K as stored with the model, shown at once: a fresh evaluation takes seconds."""
+        bounds, steps = info.history.get("bound_bits") or [], info.history.get("step") or []
+        unit = UNITS.get(info.kind, "bits")
+        if not bounds:
+            return f"K: evaluating the bound of this model ({unit})…"
+        step = f" at step {int(steps[-1]):,}" if steps else ""
+        return (f"K = {float(bounds[-1]):.3f} {unit} on held-out {info.config.get('data', 'data')} "
+                f"(stored with the model{step}) · evaluating again…")
 
     def on_event(self, ev) -> None:
         if isinstance(ev, m.DataReady) and ev.train is not None:
@@ -217,6 +249,7 @@ class TrainingControl:
     def on_progress(self, ev: m.TrainProgress) -> None:
         if ev.model_id != self.state.model.model_id:
             return
+        self.state.bound_data = "the run's held-out data"
         self.panel.plots.add(ev.step, ev.loss, ev.bound_bits, ev.per_step_kl_bits)
         self.panel.show_progress(ev)
         self.panel.set_device(ev.device)
@@ -230,9 +263,11 @@ class TrainingControl:
         r = ev.report
         if r.get("per_step_kl_bits"):
             self.panel.plots.set_kl(r["per_step_kl_bits"])
-        self.panel.progress.setText(
-            f"K = {r.get('K_bits', float('nan')):.3f} {r.get('unit', 'bits')} "
-            f"(K − L_null = {r.get('K_minus_Lnull_bits', float('nan')):.3f}) on the current data")
+        unit = UNITS.get(self.state.model.kind, r.get("unit", "bits"))
+        self.panel.set_bound_text(
+            f"K = {r.get('K_bits', float('nan')):.3f} {unit} "
+            f"(K − L<sub>null</sub> = {r.get('K_minus_Lnull_bits', float('nan')):.3f}) "
+            f"on {self.state.bound_data or 'held-out ' + self.state.model.config.get('data', 'data')}")
 
     def on_started(self, ev: m.JobStarted) -> None:
         if ev.kind == "train":
@@ -253,7 +288,3 @@ class TrainingControl:
             self._pending = False
             self.panel.set_mode("idle", self.state.has_model)
 
-
-def _width(config) -> int:
-    """The net's width: channels of a multi-scale net, hidden units of an MLP."""
-    return config.net.get("channels", config.net.get("hidden"))

@@ -1,13 +1,18 @@
 """Training controls and live plots. Start makes a new model (T and schedule from the
 schedule panel, the current data); Pause cancels the job but the model keeps its optimiser
 state; Resume trains it on; Stop ends the run. TrainingControl (control.py) turns requests
-into commands and fills the boxes with the chosen data set's presets: none are set here."""
+into commands and fills the boxes with the chosen data set's presets: none are set here.
+The labels whose text changes (progress, K, what Start will use) have fixed heights and wrap,
+so the dock never changes size as a run goes."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QCheckBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel, QPushButton, QSpinBox,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QDoubleSpinBox, QFormLayout, QGridLayout, QHBoxLayout, QLabel, QPushButton,
+                               QSpinBox, QVBoxLayout, QWidget)
 
+from ... import theme
+from ...widgets.compact import compact
+from ...widgets.fit_label import LinesLabel
 from .plots import TrainingPlots
 
 
@@ -33,34 +38,50 @@ class TrainingPanel(QWidget):
         self.hidden = QSpinBox()
         self.hidden.setRange(8, 1024)
         self.hidden.setToolTip("hidden units per layer of the reverse network (new models)")
-        self.device = QLabel("device: –")
-        self.progress = QLabel("idle")
-        self.progress.setWordWrap(True)
-        self.progress.setStyleSheet("color: #aab0bb;")
+        self.device = theme.muted(QLabel("device: –"), small=True)
+        self.progress = theme.muted(LinesLabel("idle", 3))             # steps, loss and the bound K
+        self.next_model = theme.muted(LinesLabel("", 3), small=True)    # what Start new will use
+        self.reset_presets = QPushButton("Presets")
+        self.reset_presets.setToolTip("set every value of the next new model back to the chosen data set's presets")
         self.start = QPushButton("Start new")
         self.pause = QPushButton("Pause")
         self.resume = QPushButton("Resume")
         self.stop = QPushButton("Stop")
         self.start.setToolTip("train a new model on the current data, T and schedule")
         self.resume.setToolTip("train the current model further (keeps its optimiser state)")
-        self.form = form = QFormLayout()
-        form.addRow("steps", self.steps)
-        form.addRow("learning rate", self.lr)
-        form.addRow("batch", self.batch)
-        form.addRow("seed", self.seed)
-        form.addRow("hidden units", self.hidden)
-        # Mirrors the Schedule panel's box (control.py keeps them in step).
-        self.learn_beta = QCheckBox("learn β (trainable schedule)")
+        # Two columns of settings and two rows of buttons: a dock ~300 px wide, short enough
+        # that the curves keep room on a 720-pixel-high screen.
+        self.learn_beta = QCheckBox("learn β")   # mirrors the Schedule panel's box (control.py)
         self.learn_beta.setToolTip("new Gaussian models learn β₂…β_T by gradient on the bound, as the "
                                    "paper does; the Schedule plot's β_t follows live while training")
-        form.addRow(self.learn_beta)
+        self.form = form = QFormLayout()
+        form.setVerticalSpacing(3)
+        for (a, box_a), (b, box_b) in ((("steps", self.steps), ("lr", self.lr)),
+                                       (("batch", self.batch), ("seed", self.seed))):
+            pair = QHBoxLayout()
+            pair.addWidget(box_a, 1)
+            pair.addWidget(QLabel(b))
+            pair.addWidget(box_b, 1)
+            form.addRow(a, pair)
+        self.lr.setToolTip("learning rate (Adam)")
+        for box in (self.steps, self.lr, self.batch, self.seed, self.hidden):
+            compact(box, 5)
+        form.addRow("hidden units", self.hidden)
         row = QHBoxLayout()
-        for b in (self.start, self.pause, self.resume, self.stop):
-            row.addWidget(b)
+        row.addWidget(self.learn_beta)
+        row.addStretch(1)
+        row.addWidget(self.reset_presets)
+        form.addRow(row)
+        buttons = QGridLayout()
+        for i, b in enumerate((self.start, self.pause, self.resume, self.stop)):
+            buttons.addWidget(b, i // 2, i % 2)
         self.plots = TrainingPlots()
         lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 6)
+        lay.setSpacing(4)
         lay.addLayout(form)
-        lay.addLayout(row)
+        lay.addWidget(self.next_model)
+        lay.addLayout(buttons)
         lay.addWidget(self.device)
         lay.addWidget(self.progress)
         lay.addWidget(self.plots, 1)
@@ -95,6 +116,9 @@ class TrainingPanel(QWidget):
 
     def set_device(self, device: str) -> None:
         self.device.setText(f"device: <b>{device}</b>")
+
+    def set_bound_text(self, text: str) -> None:
+        self.progress.setText(text)
 
     def show_progress(self, ev) -> None:
         text = f"step {ev.step:,} / {ev.total:,} · loss {ev.loss:.3f} · {ev.elapsed:.0f} s"

@@ -21,7 +21,8 @@ class TrainingPlots(pg.GraphicsLayoutWidget):
                                                 symbolBrush=theme.REVERSE, symbolPen=None)
         self.bars = pg.BarGraphItem(x=[], height=[], width=0.8, brush=theme.ACCENT, pen=None)
         self.kl_plot.addItem(self.bars)
-        self.setMinimumHeight(300)
+        self.ci.setContentsMargins(2, 2, 14, 2)    # room for the last x tick's label, not clipped
+        self.setMinimumHeight(210)   # three plots, each still readable; the dock scrolls below this
         self.reset()
 
     def reset(self) -> None:

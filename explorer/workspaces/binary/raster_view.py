@@ -22,6 +22,7 @@ class RasterView(pg.GraphicsLayoutWidget):
 
     def __init__(self, panels, parent=None):
         super().__init__(parent)
+        self.colours = {name: colour for name, _, colour in panels}
         self.plots: dict[str, pg.PlotItem] = {}
         self.images: dict[str, pg.ImageItem] = {}
         self.frames: dict[str, np.ndarray | None] = {}
@@ -34,7 +35,13 @@ class RasterView(pg.GraphicsLayoutWidget):
             img.setLookupTable(_lut(colour))
             p.addItem(img)
             self.plots[name], self.images[name], self.frames[name] = p, img, None
-        self.setMinimumHeight(240)
+            self.ci.layout.setColumnStretchFactor(col, 1)    # equal widths, whatever the titles
+        self.setMinimumHeight(200)
+
+    def theme_changed(self) -> None:
+        """explorer/theme.py restyle(): a 0 bit is drawn in the background colour."""
+        for name, img in self.images.items():
+            img.setLookupTable(_lut(self.colours[name]))
 
     def set_frame(self, name: str, frame: np.ndarray | None, title: str | None = None) -> None:
         """frame: (sequences, bits) in [0, 1]; None clears the panel. NaN (nothing predicted
@@ -49,4 +56,4 @@ class RasterView(pg.GraphicsLayoutWidget):
             img.setImage(f, levels=(0.0, 1.0), autoLevels=False)
             self.plots[name].setRange(xRange=(0, f.shape[1]), yRange=(0, f.shape[0]), padding=0.01)
         if title is not None:
-            self.plots[name].setTitle(title, color=theme.FG, size="10pt")
+            self.plots[name].setTitle(title, color=theme.FG, size=theme.title_size())

@@ -18,6 +18,7 @@ from engine.runtime import protocol as m
 
 from ... import theme
 from ...state import AppState, ModelInfo
+from ...widgets.fit_label import LinesLabel
 from ..base import Workspace
 from .raster_view import RasterView
 
@@ -67,24 +68,24 @@ class BinaryWorkspace(Workspace):
         self.n.setRange(8, 512)
         self.n.setValue(64)
         self.n.setSuffix(" sequences")
-        self.bound_label = QLabel("open or train a binary model (File ▸ Open… heartbeat.h5)")
-        self.bound_label.setTextFormat(Qt.RichText)
-        self.bound_label.setWordWrap(True)
-        self.bound_label.setStyleSheet("font-size: 12px; padding: 2px 4px;")
+        # Two lines, always: K and then AIS arriving must not push the rasters down.
+        self.bound_label = LinesLabel("open or train a binary model (File ▸ Open… heartbeat.h5)", 2)
+        self.bound_label.setContentsMargins(4, 2, 4, 2)
         self.note = QLabel("Binomial diffusion: each step keeps a bit with probability 1 − β<sub>t</sub> and "
                            "otherwise redraws it fairly, β<sub>t</sub> = 1/(T−t+1), so x<sub>T</sub> is uniform "
                            "noise. The reverse step p(x<sub>t−1</sub>|x<sub>t</sub>) = B(f<sub>b</sub>(x<sub>t</sub>, t)) "
                            "is learned; per-step KL bars are in the Training panel.")
         self.note.setTextFormat(Qt.RichText)
         self.note.setWordWrap(True)
-        self.note.setStyleSheet(f"color: {theme.MUTED}; font-size: 11px; padding: 0 4px;")
+        self.note.setContentsMargins(4, 0, 4, 0)
+        theme.muted(self.note, small=True)
         # Reverse twice: the bits drawn, and the network's belief about x_0 as grey levels.
         self.raster = RasterView((("forward", "forward q: held-out sequences", theme.FORWARD),
                                   ("reverse", "reverse p: samples", theme.REVERSE),
                                   ("belief", "reverse p: predicted x₀", theme.ACCENT)))
         self.raster.setToolTip("rows: sequences, columns: bits. Left: held-out data diffusing forward. "
-                               "Middle: the model's samples x_t. Right: the network's P(x₀ = 1 | x_t+1) per bit "
-                               "(grey levels; ½ at t = T, where nothing is predicted yet)")
+                               "Middle: the model's samples x_t. Right: the network's P(x₀ = 1 | x_t) per bit, "
+                               "predicted from the middle panel's x_t (grey levels; at t = 0 the sample itself)")
         row = QHBoxLayout()
         for widget in (self.sample, self.n):
             row.addWidget(widget)
@@ -129,6 +130,13 @@ class BinaryWorkspace(Workspace):
     # ---- engine events ----------------------------------------------------------------
     def on_model(self, info: ModelInfo) -> None:
         if info.kind != "binary":
+            if self.active:         # no stale rasters of a model no longer open
+                self.forward = self.reverse = self.reverse_p = None
+                self.bound, self.ais = None, None
+                for name in self.raster.frames:
+                    self.raster.set_frame(name, None)
+                self.bound_label.setText(f"the open model is a {info.kind} model: open or train a binary one "
+                                         "(File ▸ Open pretrained ▸ heartbeat)")
             self.model_id, self.config = info.model_id, dict(info.config)
             self.sample.setEnabled(False)
             return
@@ -149,6 +157,7 @@ class BinaryWorkspace(Workspace):
         if new or (step != self.last_step and not training):
             self.last_step = step
             if self.heldout is not None:   # K, and the per-step KL bars in the Training panel
+                self.app.bound_data = f"{len(self.heldout):,} held-out {self.config.get('data', '')} sequences"
                 self.client.submit(m.Evaluate(data=self.heldout, seed=0))
             if not new:
                 self.request_sample()
@@ -190,12 +199,19 @@ class BinaryWorkspace(Workspace):
             return
         t = self.t()
         fwd = None if self.forward is None or len(self.forward) <= t else self.forward[t]
-        self.raster.set_frame("forward", fwd, f"forward q(x<sub>t</sub> | x<sub>0</sub>) · held-out · t = {t}")
+        # Short titles: a plot is at least as wide as its title; long ones squeeze the others.
+        self.raster.set_frame("forward", fwd, f"forward q(x<sub>t</sub>|x<sub>0</sub>) · t = {t}")
         rev = None if self.reverse is None or len(self.reverse) <= t else self.reverse[t]
-        self.raster.set_frame("reverse", rev, f"reverse p: samples x<sub>t</sub> · t = {t}")
-        bel = None if self.reverse_p is None or len(self.reverse_p) <= t else self.reverse_p[t]
-        nxt = f"x<sub>{t + 1}</sub>" if t < self.T else "nothing yet"
-        self.raster.set_frame("belief", bel, f"p's P(x<sub>0</sub> = 1 | {nxt})")
+        self.raster.set_frame("reverse", rev, f"reverse p: x<sub>t</sub> · t = {t}")
+        self.raster.set_frame("belief", self.belief(t), f"p's P(x<sub>0</sub> = 1 | x<sub>{t}</sub>)")
+
+    def belief(self, t: int) -> np.ndarray | None:
+        """The network's P(x₀ = 1) given the x_t shown beside it. The sampler's x0_pred[s]
+        was predicted from x_{s+1}, so x_t's is x0_pred[t − 1]; at t = 0 the sample is its
+        own x₀ (the label then says P(x₀ = 1 | x₀), which is the bits)."""
+        if self.reverse_p is None or self.reverse is None or not 0 <= t < len(self.reverse_p):
+            return None
+        return self.reverse[0] if t == 0 else self.reverse_p[t - 1]
 
     def _label(self) -> None:
         if not self.active:

@@ -1,7 +1,12 @@
-"""The Images tab: for an image model, reverse samples x_t beside the model's prediction
-of x_0 from them, and the forward diffusion of one chosen image (from the model's data
-set by index, or a PNG), all following the shared timestep slider. It talks to the
-engine only through the client; trajectories are prepared as 8-bit grids on arrival."""
+"""The Images tab: for an image model, reverse samples x_t at a chosen size (the nets are
+fully convolutional) beside the model's prediction of x_0 from them, and the forward
+diffusion of a full-size held-out image (or a PNG), all following the shared timestep
+slider. It talks to the engine only through the client; trajectories are prepared as
+8-bit grids on arrival, so scrubbing only swaps pictures.
+
+Opening a model asks for its held-out images first, diffuses one, and only then samples:
+the worker runs one job at a time, and the forward process takes a fraction of a second
+while samples at 128 px take many, so the forward panel shows the new model at once."""
 from __future__ import annotations
 
 from typing import Callable
@@ -13,28 +18,25 @@ from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QSp
 
 from engine.runtime import protocol as m
 from engine.data.errors import DataError
-from engine.data.image_io import IMAGE_FILTER, read_image, to_channels
+from engine.data.image_io import IMAGE_FILTER, read_image
 
-from ... import theme
+from ... import settings, theme
 from ...state import AppState, ModelInfo
-from ...widgets.image_grid import ImagePanel, grid_shape, tile, to_display
+from ...widgets.image_grid import grid_shape, tile, to_display
 from ..base import Workspace
+from ..inpaint.sources import distinct, downscale, factor_to_fit
+from .frames import FreshPanel, display_frames
 
 TAG = "image-workspace"
-KEEP = 256          # data-set images fetched to pick from
-EVAL_N = 32         # held-out images for the per-step KL bars of an opened model (seconds)
+KEEP = 256            # data-set crops fetched for the bound's per-step KL bars
+EVAL_N = 32           # held-out crops for those bars (seconds)
+HELD_OUT = 24         # full-size held-out images asked for (the Inpaint tab asks the same)
+FORWARD_SIDE = 256    # a loaded image is scaled down by a whole factor to at most this
+SAMPLE_PIXELS = 4 * 256 * 256   # n·H·W of one sampling run at most: its trajectory is ~100 MB
 
 
-def fit_image(img: np.ndarray, C: int, H: int, W: int) -> np.ndarray:
-    """Any (c, h, w) image in [0, 1] -> the model's (C, H, W): its channels, the largest
-    centred crop of the model's aspect, box-filtered down (or up) to H×W (PIL's
-    ImageOps.fit, a channel at a time in 32-bit float so no grey level is rounded)."""
-    from PIL import Image, ImageOps
-
-    img = to_channels(np.asarray(img, np.float64), C)
-    out = [np.asarray(ImageOps.fit(Image.fromarray(c.astype(np.float32), mode="F"), (W, H), Image.BOX))
-           for c in img]
-    return np.clip(np.stack(out), 0.0, 1.0)
+def max_samples(side: int) -> int:
+    return max(1, SAMPLE_PIXELS // (int(side) ** 2))
 
 
 class ImageWorkspace(Workspace):
@@ -50,10 +52,11 @@ class ImageWorkspace(Workspace):
         self.model_id = 0               # of the image model shown (0: none)
         self.config: dict = {}
         self.mean = self.std = None
-        self.data: m.DataReady | None = None
+        self.held: list[np.ndarray] | None = None     # full-size held-out images (raw, [0, 1])
         self.source: np.ndarray | None = None     # raw (C, H, W) image diffused forward
         self.source_text = ""
         self._await_forward = False
+        self._sampled = False           # the first samples of this model were asked for
         self._train_data: m.DataReady | None = None   # sent by a training run, for its new model
         self.reverse_x: np.ndarray | None = None  # the trajectory shown, standardised
         self._build()
@@ -63,38 +66,47 @@ class ImageWorkspace(Workspace):
         self.n = QSpinBox()
         self.n.setRange(1, 64)
         self.n.setValue(16)
-        self.n.setToolTip("how many reverse samples to draw")
+        self.n.setToolTip("how many reverse samples to draw (fewer at big sizes: each keeps its whole trajectory)")
+        self.size = QSpinBox()
+        self.size.setRange(8, 256)
+        self.size.setSingleStep(16)
+        self.size.setValue(64)
+        self.size.setSuffix(" px")
+        self.size.setKeyboardTracking(False)      # typing "128" asks once, not for 1, 12, 128
+        self.size.setToolTip("side of the samples: the network is convolutional and samples at any size "
+                             "(the training crop size is what it learnt from)")
         self.resample_button = QPushButton("Resample")
         self.resample_button.setToolTip("draw new samples from the reverse process")
         self.index = QSpinBox()
         self.index.setRange(0, 0)
-        self.index.setToolTip("which image of the model's data set to diffuse forward")
+        self.index.setToolTip("which full-size held-out image to diffuse forward")
         self.load = QPushButton("Load PNG…")
-        self.load.setToolTip("diffuse your own image (cropped and scaled to the model's size)")
-        self.source_label = QLabel("")
-        self.source_label.setStyleSheet(f"color: {theme.MUTED};")
+        self.load.setToolTip(f"diffuse your own image (at its size; scaled down by a whole factor to at most "
+                             f"{FORWARD_SIDE} px a side)")
+        self.source_label = theme.muted(QLabel(""))
+        self.source_label.setMinimumWidth(40)
         bar = QHBoxLayout()
         bar.setContentsMargins(6, 4, 6, 0)
-        for widget in (QLabel("samples"), self.n, self.resample_button):
+        for widget in (QLabel("samples"), self.n, QLabel("at"), self.size, self.resample_button):
             bar.addWidget(widget)
         bar.addSpacing(24)
-        for widget in (QLabel("forward: image #"), self.index, self.load, self.source_label):
+        for widget in (QLabel("forward: held-out image #"), self.index, self.load):
             bar.addWidget(widget)
-        bar.addStretch(1)
+        bar.addWidget(self.source_label, 1)
 
         self.view = pg.GraphicsLayoutWidget()
         ci = self.view.ci
         ci.setSpacing(10)
-        self.reverse = ImagePanel(ci, 0, 0, "reverse samples x<sub>t</sub>")
-        self.pred = ImagePanel(ci, 0, 1, "predicted x̂<sub>0</sub>")
-        self.forward = ImagePanel(ci, 0, 2, "forward x<sub>t</sub> ~ q(x<sub>t</sub> | x<sub>0</sub>)")
-        for col, stretch in ((0, 10), (1, 10), (2, 7)):
-            ci.layout.setColumnStretchFactor(col, stretch)
-        self.caption = QLabel("x̂<sub>0</sub>: the network's estimate of the clean image from x<sub>t</sub> "
-                              "(what the mean of p(x<sub>t−1</sub>|x<sub>t</sub>) steers towards). Pixels "
-                              "in the data's raw range [0, 1], clipped.")
+        self.reverse = FreshPanel(ci, 0, 0, "reverse samples x<sub>t</sub>")
+        self.pred = FreshPanel(ci, 0, 1, "predicted x̂<sub>0</sub>")
+        self.forward = FreshPanel(ci, 0, 2, "forward x<sub>t</sub> ~ q(x<sub>t</sub> | x<sub>0</sub>)")
+        for col in range(3):
+            ci.layout.setColumnStretchFactor(col, 1)
+        self.caption = theme.muted(QLabel(
+            "x̂<sub>0</sub>: the network's estimate of the clean image from x<sub>t</sub> (what the mean of "
+            "p(x<sub>t−1</sub>|x<sub>t</sub>) steers towards). Pixels in the data's raw range [0, 1], clipped."))
         self.caption.setTextFormat(Qt.RichText)
-        self.caption.setStyleSheet(f"color: {theme.MUTED}; padding: 0 6px 4px 6px;")
+        self.caption.setWordWrap(True)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addLayout(bar)
@@ -103,11 +115,15 @@ class ImageWorkspace(Workspace):
         self.resample_button.clicked.connect(self.resample)
         self.index.valueChanged.connect(self._index_chosen)
         self.load.clicked.connect(self._load_dialog)
+        self.size.valueChanged.connect(self._size_changed)
         self._placeholders("open or train an image model")
 
     def _placeholders(self, text: str) -> None:
         for p in (self.reverse, self.pred, self.forward):
             p.set_frames(None, 0, text)
+
+    def panels(self) -> list[FreshPanel]:
+        return [self.reverse, self.pred, self.forward]
 
     # ---- the workspace interface ----------------------------------------------------------
     def resample(self) -> None:
@@ -123,36 +139,64 @@ class ImageWorkspace(Workspace):
             self.on_sample_step(ev)
         elif isinstance(ev, m.DataReady):
             self._on_data(ev)
+        elif isinstance(ev, m.DataImagesReady):
+            self._on_held_out(ev)
+        elif isinstance(ev, (m.JobFailed, m.JobFinished)) and ev.kind == "data_images":
+            if isinstance(ev, m.JobFailed) or ev.cancelled:
+                self._first_samples()          # no held-out images: samples all the same
 
     # ---- requests ---------------------------------------------------------------------
     def request_reverse(self, new_seed: bool = False) -> None:
         if not self.model_id:
             return
+        self._sampled = True
         seed = int(np.random.default_rng().integers(1 << 30)) if new_seed else 0
-        self.client.submit(m.Sample(n=self.n.value(), seed=seed))
+        side = self.size.value()
+        self.n.setMaximum(max_samples(side))
+        self.reverse_x = None
+        self.client.submit(m.Sample(n=self.n.value(), seed=seed, shape=(int(self.config["shape"][0]), side, side)))
 
     def request_forward(self) -> None:
         if self.model_id and self.source is not None:
             self._await_forward = True
             self.client.submit(m.Diffuse(data=self.source[None].astype(np.float64), seed=0))
 
+    def _first_samples(self) -> None:
+        if self.model_id and not self._sampled:
+            self.request_reverse()
+            self._request_data()
+
     def _request_data(self) -> None:
+        """Held-out crops at the training size: the per-step KL bars of the bound."""
         c = self.config
         self.client.submit(m.MakeData(name=c.get("data", ""), n=KEEP, seed=0, keep=KEEP, tag=TAG,
                                       args={k: v for k, v in c.get("data_args", {}).items() if k != "levels"}))
 
+    def _size_changed(self, side: int) -> None:
+        self.n.setMaximum(max_samples(side))
+        if self.model_id:
+            self.reverse.set_frames(None, 0, f"sampling at {side}×{side}…")
+            self.pred.set_frames(None, 0, "")
+            self.request_reverse(new_seed=True)
+
     def load_image(self, path: str) -> bool:
-        """Diffuse a user image (any size: cropped and scaled to the model's)."""
+        """Diffuse a user image at its own size (scaled down by a whole factor to fit)."""
         if not self.model_id:
             self.on_error("open an image model first")
             return False
-        C, H, W = self.config["shape"]
         try:
-            img = fit_image(read_image(path), C, H, W)
-        except (DataError, ValueError, OSError) as e:
+            img = read_image(path, channels=int(self.config["shape"][0]))
+        except (DataError, ValueError, OSError, MemoryError) as e:
             self.on_error(str(e).splitlines()[0] if str(e) else "cannot read that image")
             return False
-        self.source, self.source_text = img, path.replace("\\", "/").rsplit("/", 1)[-1]
+        f = factor_to_fit(*img.shape[1:], FORWARD_SIDE)
+        img = downscale(img, f)
+        if min(img.shape[1:]) < 2:
+            self.on_error(f"{path} is too small to diffuse")
+            return False
+        name = path.replace("\\", "/").rsplit("/", 1)[-1]
+        self.source = img.astype(np.float64)
+        self.source_text = f"{name} · {img.shape[2]}×{img.shape[1]} px" + (f" (scaled down {f}×)" if f > 1 else "")
         self.source_label.setText(self.source_text)
         self.request_forward()
         return True
@@ -161,66 +205,75 @@ class ImageWorkspace(Workspace):
     def on_model(self, info: ModelInfo) -> None:
         if info.kind != "image":
             if self.model_id:      # no stale pictures of a model no longer open
-                self.model_id, self.reverse_x = 0, None
+                self.model_id, self.reverse_x, self.held, self.source = 0, None, None, None
                 self._placeholders("open or train an image model")
             return
         new = info.model_id != self.model_id
-        same_data = self._data_fits(info.config)
         self.model_id, self.config = info.model_id, dict(info.config)
         self.mean, self.std = np.asarray(info.data_mean), np.asarray(info.data_std)
         if not new:
             return
-        training = self.client.is_running("train")
-        self.reverse_x = None
+        crop = int(self.config["shape"][-1])
+        self.size.blockSignals(True)
+        self.size.setValue(crop if self.config.get("data") == "digits" else max(crop, 64))
+        self.size.blockSignals(False)
+        self.n.setMaximum(max_samples(self.size.value()))
+        self.reverse_x, self.held, self.source, self._sampled = None, None, None, False
+        self.source_label.setText("")
         for p, note in ((self.reverse, "sampling…"), (self.pred, "sampling…"), (self.forward, "")):
             p.set_frames(None, 0, note)
+        training = self.client.is_running("train")
         if training and self._train_data is not None:
-            # A new model from training: its run sends samples and diffuses its image 0.
-            self._adopt(self._train_data, 0)
-            self._train_data = None
-            self._await_forward = True
+            # A new model from training: its run sends samples (at the training size) and
+            # diffuses its image 0.
+            self.size.blockSignals(True)
+            self.size.setValue(crop)
+            self.size.blockSignals(False)
+            self._adopt_crops(self._train_data)
+            self._train_data, self._sampled, self._await_forward = None, True, True
             return
-        self.request_reverse()
         self.choose_data(info.config.get("data", ""), info.config.get("data_args", {}))
-        if same_data and self.source is not None:
-            self.request_forward()
-        elif not same_data:
-            self.source = None
-            self._request_data()
+        self.client.submit(m.DataImages(n=HELD_OUT, seed=0))
 
-    def _data_fits(self, config: dict) -> bool:
-        d = self.data
-        return d is not None and d.name == config.get("data") and \
-            tuple(d.train.shape[1:]) == tuple(config.get("shape", ()))
+    def _on_held_out(self, ev: m.DataImagesReady) -> None:
+        if ev.model_id != self.model_id or not ev.images or self.held is not None:
+            return                 # the first set of a model is the forward's (New set is the Inpaint tab's)
+        self.held = distinct(ev.images)
+        self.index.blockSignals(True)
+        self.index.setRange(0, len(self.held) - 1)
+        self.index.setValue(0)
+        self.index.blockSignals(False)
+        self._pick_held(0)
+        self.request_forward()
+        self._first_samples()
 
     def _on_data(self, ev: m.DataReady) -> None:
         if ev.train is None or ev.train.ndim != 4:
             return
         if ev.tag == "train":
             self._train_data = ev          # adopted with the new model it is for (if any)
-        elif ev.tag == TAG:
-            self._adopt(ev, self.index.value())
-            self.request_forward()
-            if ev.heldout is not None and len(ev.heldout):   # fills the per-step KL bars
-                self.client.submit(m.Evaluate(data=np.asarray(ev.heldout[:EVAL_N]), seed=0))
+        elif ev.tag == TAG and ev.heldout is not None and len(ev.heldout):   # fills the per-step KL bars
+            self.client.submit(m.Evaluate(data=np.asarray(ev.heldout[:EVAL_N]), seed=0))
 
-    def _adopt(self, data: m.DataReady, i: int) -> None:
-        self.data = data
+    def _adopt_crops(self, data: m.DataReady) -> None:
+        self.held = [np.asarray(data.train[0], np.float64)]
         self.index.blockSignals(True)
-        self.index.setRange(0, len(data.train) - 1)
-        self.index.setValue(min(i, len(data.train) - 1))
+        self.index.setRange(0, 0)
         self.index.blockSignals(False)
-        self._pick(self.index.value())
+        self.source = self.held[0]
+        self.source_text = f"{data.name} training crop #0"
+        self.source_label.setText(self.source_text)
 
     def _index_chosen(self, i: int) -> None:
-        if self._pick(i):
+        if self._pick_held(i):
             self.request_forward()
 
-    def _pick(self, i: int) -> bool:
-        if self.data is None or not 0 <= i < len(self.data.train):
+    def _pick_held(self, i: int) -> bool:
+        if not self.held or not 0 <= i < len(self.held):
             return False
-        self.source = np.asarray(self.data.train[i], np.float64)
-        self.source_text = f"{self.data.name} #{i}"
+        self.source = np.asarray(self.held[i], np.float64)
+        h, w = self.source.shape[1:]
+        self.source_text = f"held-out #{i} · {w}×{h} px"
         self.source_label.setText(self.source_text)
         return True
 
@@ -231,14 +284,14 @@ class ImageWorkspace(Workspace):
         if ev.direction == "reverse":
             self.reverse_x = ev.x
             cols = grid_shape(ev.x.shape[1])[1]
-            self.reverse.set_frames(tile(to_display(ev.x, self.mean, self.std), cols), t)
+            self.reverse.set_frames(display_frames(ev.x, self.mean, self.std, cols), t)
             # x0_pred[s] was predicted from x_{s+1}: show beside x_t the prediction made from
             # it (at t = 0 the sample is its own x_0).
             pred = np.concatenate([ev.x[:1], ev.x0_pred[:-1]]) if ev.x0_pred is not None else ev.x
-            self.pred.set_frames(tile(to_display(pred, self.mean, self.std), cols), t)
+            self.pred.set_frames(display_frames(pred, self.mean, self.std, cols), t)
         elif self._await_forward and ev.x.shape[1] == 1:
             self._await_forward = False
-            self.forward.set_frames(to_display(ev.x[:, 0], self.mean, self.std), t)
+            self.forward.set_frames(display_frames(ev.x, self.mean, self.std), t)
         self.redraw(t)
 
     def on_sample_step(self, ev: m.SampleStep) -> None:
@@ -246,11 +299,17 @@ class ImageWorkspace(Workspace):
         if ev.model_id != self.model_id or ev.x is None or ev.x.ndim != 4 or self.reverse_x is not None:
             return
         cols = grid_shape(len(ev.x))[1]
-        self.reverse.set_frames(tile(to_display(ev.x, self.mean, self.std), cols)[None], 0)
-        self.reverse.show(0, f"sampling… x<sub>{ev.t}</sub>")
+        self._live(self.reverse, ev.x, cols, f"sampling… x<sub>{ev.t}</sub>")
         if ev.x0_pred is not None:
-            self.pred.set_frames(tile(to_display(ev.x0_pred, self.mean, self.std), cols)[None], 0)
-            self.pred.show(0, f"predicted x̂<sub>0</sub> from x<sub>{ev.t + 1}</sub>")
+            self._live(self.pred, ev.x0_pred, cols, f"predicted x̂<sub>0</sub> from x<sub>{ev.t + 1}</sub>")
+
+    def _live(self, panel: FreshPanel, x: np.ndarray, cols: int, title: str) -> None:
+        grid = tile(to_display(x, self.mean, self.std), cols)[None]
+        if panel.frames is None or panel.frames.shape[1:] != grid.shape[1:]:
+            panel.set_frames(grid, 0)          # framed once, for the first step of this size
+        else:
+            panel.frames = grid
+        panel.show(0, title)
 
     # ---- the slider ---------------------------------------------------------------------
     def redraw(self, t: int | None = None) -> None:
@@ -258,13 +317,17 @@ class ImageWorkspace(Workspace):
             return
         t = self.app.t if t is None else int(t)
         if self.reverse_x is not None:
-            self.reverse.show(t, f"reverse samples x<sub>{t}</sub> ~ p")
+            side = self.reverse_x.shape[-1]
+            self.reverse.show(t, f"reverse samples x<sub>{t}</sub> ~ p · {side}×{side} px")
             self.pred.show(t, f"predicted x̂<sub>0</sub> from x<sub>{t}</sub>")
-        self.forward.show(t, f"forward x<sub>{t}</sub> ~ q(x<sub>{t}</sub> | x<sub>0</sub>)")
+        if self.forward.frames is not None:
+            self.forward.show(t, f"forward x<sub>{t}</sub> ~ q(x<sub>{t}</sub> | x<sub>0</sub>)")
 
     def _load_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Diffuse an image", "", IMAGE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, "Diffuse an image", settings.last_folder("images"),
+                                              IMAGE_FILTER)
         if path:
+            settings.set_last_folder("images", path.replace("\\", "/").rsplit("/", 1)[0])
             self.load_image(path)
 
     def export(self, path: str) -> bool:

@@ -7,6 +7,8 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QDoubleSpinBox, QFormLay
                                QHBoxLayout, QLabel, QSizePolicy, QSlider, QSpinBox, QToolButton, QVBoxLayout,
                                QWidget)
 
+from ... import theme
+
 TOOL_TEXT = {"brush": ("Brush", "B", "paint missing pixels (right button erases)"),
              "eraser": ("Eraser", "E", "make pixels known again (right button paints)"),
              "rect": ("Rectangle", "R", "drag a rectangle of missing pixels (right button: known)"),
@@ -62,7 +64,8 @@ class InpaintControls(QWidget):
         g.addWidget(self.which, 0, 1)
         g.addWidget(self.next, 0, 2)
         self.more = _button("New set", "draw another set of held-out images from the model's data set")
-        self.load = _button("Load PNG…", "an image file; converted to the model's channels, big ones scaled down")
+        self.load = _button("Load PNG…", "an image file up to 512×512 pixels (converted to the model's channels); a bigger "
+                            "one is offered a downscale by a whole factor")
         row2 = QHBoxLayout()
         row2.addWidget(self.more)
         row2.addWidget(self.load)
@@ -82,8 +85,8 @@ class InpaintControls(QWidget):
             f.addWidget(b, i // 2, i % 2)
         form = QFormLayout()
         form.setContentsMargins(0, 4, 0, 0)
-        self.size = _slider(1, 12, 3)
-        self.size.setToolTip("brush diameter in image pixels")
+        self.size = _slider(1, 64, 8)
+        self.size.setToolTip("brush diameter in image pixels (the circle under the cursor shows it)")
         self.hardness = _slider(0, 100, 80)
         self.hardness.setToolTip("soft edges paint a halo; a pixel counts as missing once half covered")
         self.opacity = _slider(0, 100, 55)
@@ -121,7 +124,7 @@ class InpaintControls(QWidget):
         pf = QFormLayout(post)
         self.n = QSpinBox()
         self.n.setRange(1, 16)
-        self.n.setValue(8)
+        self.n.setValue(4)
         self.n.setToolTip("posterior samples drawn at once (their mean and std are shown)")
         self.stride = QSpinBox()
         self.stride.setRange(1, 50)
@@ -135,10 +138,42 @@ class InpaintControls(QWidget):
         pf.addRow("Samples", self.n)
         pf.addRow("Preview", self.stride)
         pf.addRow(self.full)
+        # RePaint's resampling (Lugmayr et al. 2022), beyond the paper: walk down `jump`
+        # steps, re-diffuse back up, `times` passes, so the fill agrees with its
+        # surroundings. Off by default: it multiplies the cost, which the label states.
+        self.harmonise = QCheckBox("harmonise (RePaint resampling)")
+        self.harmonise.setToolTip("beyond the paper: after every `jump` steps, diffuse back up and sample down "
+                                  "again, `times` passes in all, so the fill agrees with its surroundings")
+        self.jump = QSpinBox()
+        self.jump.setRange(1, 50)
+        self.jump.setValue(10)
+        self.jump.setToolTip("steps walked down before jumping back up")
+        self.times = QSpinBox()
+        self.times.setRange(1, 10)
+        self.times.setValue(3)
+        self.times.setPrefix("× ")
+        self.times.setToolTip("passes over each block of steps (1: the plain sampler)")
+        row = QHBoxLayout()
+        row.addWidget(QLabel("jump"))
+        row.addWidget(self.jump)
+        row.addWidget(self.times)
+        self.cost = theme.muted(QLabel(), small=True)
+        self.cost.setWordWrap(True)
+        self.cost.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
+        self.cost.setFixedHeight(self.cost.fontMetrics().lineSpacing() * 2 + 4)
+        pf.addRow(self.harmonise)
+        pf.addRow(row)
+        pf.addRow(self.cost)
+        self.on_canvas = QCheckBox("show the fill on the canvas")
+        self.on_canvas.setChecked(True)
+        self.on_canvas.setToolTip("draw x̂₀ as it sharpens, then sample 1, into the painted hole")
+        pf.addRow(self.on_canvas)
         self.resample = _button("Resample", "")
         self.resample.setToolTip("new posterior samples (another seed)")
         pf.addRow(self.resample)
         lay.addWidget(post)
+        self.harmonise.toggled.connect(self._harmonise_shown)
+        self._harmonise_shown(False)
 
         # Exports.
         exp = QGroupBox("Export")
@@ -156,6 +191,15 @@ class InpaintControls(QWidget):
             box.layout().setSpacing(3)
         self.size.valueChanged.connect(self._size_text)
         self._size_text(self.size.value())
+
+    def _harmonise_shown(self, on: bool) -> None:
+        for w in (self.jump, self.times):
+            w.setEnabled(on)
+
+    @property
+    def resample_args(self) -> tuple[int, int] | None:
+        """(jump, times) for the engine's Inpaint, or None (the paper's sampler)."""
+        return (self.jump.value(), self.times.value()) if self.harmonise.isChecked() else None
 
     def _size_text(self, v: int) -> None:
         self.size_label.setText(f"Size {v} px")

@@ -16,12 +16,14 @@ from skimage.segmentation import flood
 THRESHOLD = 0.5
 
 
-def segment_coverage(h: int, w: int, p0, p1, size: float, hardness: float) -> np.ndarray:
+def segment_coverage(h: int, w: int, p0, p1, size: float, hardness: float, box=None) -> np.ndarray:
     """Paint of a round brush of diameter `size` swept from p0 to p1 (pixel units):
-    1 within hardness·radius of the segment, falling linearly to 0 at the radius."""
+    1 within hardness·radius of the segment, falling linearly to 0 at the radius. `box`
+    (y0, y1, x0, x1) computes only those pixels (a dab on a 512×512 canvas touches few)."""
     r = max(float(size), 0.5) / 2.0
     hard = float(np.clip(hardness, 0.0, 1.0))
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float64) + 0.5
+    y0, y1, x0_, x1_ = box or (0, h, 0, w)
+    yy, xx = np.mgrid[y0:y1, x0_:x1_].astype(np.float64) + 0.5
     (x0, y0), (x1, y1) = p0, p1
     dx, dy = x1 - x0, y1 - y0
     length2 = dx * dx + dy * dy
@@ -31,6 +33,14 @@ def segment_coverage(h: int, w: int, p0, p1, size: float, hardness: float) -> np
     if r - inner < 1e-9:
         return (d <= r).astype(np.float32)
     return np.clip((r - d) / (r - inner), 0.0, 1.0).astype(np.float32)
+
+
+def segment_box(h: int, w: int, p0, p1, size: float) -> tuple[int, int, int, int]:
+    """(y0, y1, x0, x1): the pixels a dab from p0 to p1 can touch, clipped to the image."""
+    r = max(float(size), 0.5) / 2.0 + 1.0
+    xs, ys = (p0[0], p1[0]), (p0[1], p1[1])
+    return (min(max(int(np.floor(min(ys) - r)), 0), h), min(max(int(np.ceil(max(ys) + r)), 0), h),
+            min(max(int(np.floor(min(xs) - r)), 0), w), min(max(int(np.ceil(max(xs) + r)), 0), w))
 
 
 class MaskModel:
@@ -87,8 +97,9 @@ class MaskModel:
                      erase: bool = False) -> None:
         if self._stroke is not None:
             self.end_stroke()
-        self._stroke = {"base": self.alpha.copy(), "paint": np.zeros_like(self.alpha), "last": (x, y),
+        self._stroke = {"base": self.alpha, "paint": np.zeros_like(self.alpha), "last": (x, y),
                         "size": size, "hardness": hardness, "erase": erase}
+        self.alpha = self.alpha.copy()      # painted in place, box by box; the base stays intact
         self._dab((x, y), (x, y))
 
     def stroke_to(self, x: float, y: float) -> None:
@@ -99,11 +110,16 @@ class MaskModel:
 
     def _dab(self, p0, p1) -> None:
         s = self._stroke
-        cover = segment_coverage(self.h, self.w, p0, p1, s["size"], s["hardness"])
-        np.maximum(s["paint"], cover, out=s["paint"])
-        base, paint = s["base"], s["paint"]
-        # Shown live while painting; committed (one undo step) when the stroke ends.
-        self.alpha = base * (1 - paint) if s["erase"] else base + paint * (1 - base)
+        y0, y1, x0, x1 = box = segment_box(self.h, self.w, p0, p1, s["size"])
+        if y0 >= y1 or x0 >= x1:
+            return                      # the cursor is off the image: nothing to paint
+        cover = segment_coverage(self.h, self.w, p0, p1, s["size"], s["hardness"], box)
+        paint = s["paint"][y0:y1, x0:x1]
+        np.maximum(paint, cover, out=paint)
+        base = s["base"][y0:y1, x0:x1]
+        # Shown live while painting; committed (one undo step) when the stroke ends. Only
+        # the dab's box is recomputed: a whole 512×512 canvas per mouse move would lag.
+        self.alpha[y0:y1, x0:x1] = base * (1 - paint) if s["erase"] else base + paint * (1 - base)
         self.version += 1
 
     def end_stroke(self) -> bool:

@@ -1,54 +1,40 @@
-"""The Inpaint & denoise workspace: paint a mask on an image and watch the posterior fill
-it in. Every finished edit sends one Inpaint command (newest wins: the worker cancels the
+"""The Inpaint & denoise workspace: paint a mask on a full-size image (the model's
+held-out images at 256×256, or a file up to 512×512) and watch the posterior fill it.
+Every finished edit sends one Inpaint command (newest wins: the worker cancels the
 running one); while a stroke is under way, a preview-only command goes out at most every
 LIVE_MS. Each command runs a strided preview first (the GUI says so), then the full
-T-step posterior, streaming x_t and x̂_0 frames. Denoising adds noise at the chosen SNR
-and samples the posterior of the clean image. Results are matched to the newest request
-id, so frames of a cancelled job never show."""
+T-step posterior (optionally with RePaint's resampling), streaming x_t and x̂₀ over the
+window around the hole; the GUI draws those crops, and x̂₀ sharpens in the hole on the
+canvas itself. Denoising adds noise at the chosen SNR and samples the posterior of the
+clean image. Results are matched to the newest request id, so frames of a cancelled job
+never show."""
 from __future__ import annotations
-
-from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QPushButton, QScrollArea, QStackedWidget,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
 
 from engine.runtime import protocol as m
-from engine.core.respacing import kept_steps
-from engine.data.errors import DataError
-from engine.data.image_io import IMAGE_FILTER, read_image
 from engine.guides.denoise import add_noise
 from engine.presets import ASSETS
 
 from ... import theme
 from ...state import ModelInfo
 from ..base import Workspace
-from . import posterior_export
+from . import files, sources, status_text
 from .controls import InpaintControls
+from .enlarged import EnlargedView
 from .mask_model import MaskModel
 from .paint_canvas import PaintCanvas
 from .posterior_view import PosteriorView
+from .scale_offer import ScaleOffer
+from .view_bar import ElidedLabel, ViewBar
 
 LIVE_MS = 120          # at most one preview request this often while a stroke is under way
-TILES_PER_SIDE = 4     # bigger images are scaled down: the engine takes up to 4×4 model tiles
 DIGITS = ASSETS / "digits.h5"
 TASK_KINDS = ("inpaint", "denoise")
-
-
-def ordinal(k: int) -> str:
-    return f"{k}{'th' if 10 <= k % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(k % 10, 'th')}"
-
-
-def fit_canvas(image: np.ndarray, max_side: int) -> tuple[np.ndarray, int]:
-    """Scale a (C, H, W) image down by whole factors (block means) until both sides fit."""
-    f = max(1, -(-max(image.shape[1:]) // max_side))
-    if f == 1:
-        return image, 1
-    C, H, W = image.shape
-    H2, W2 = H // f, W // f
-    return image[:, :H2 * f, :W2 * f].reshape(C, H2, f, W2, f).mean((2, 4)), f
+HELD_OUT = 24          # held-out images asked for (repeats of a one-photo texture are dropped)
 
 
 class InpaintWorkspace(Workspace):
@@ -65,15 +51,21 @@ class InpaintWorkspace(Workspace):
         self.on_error = on_error or (lambda text: None)
         self.open_model = open_model or (lambda path: client.submit(m.LoadModel(str(path))))
         self.mask = MaskModel()
-        self.model_id, self.shape, self.model_path, self.T = 0, None, "", 0
-        self.images: np.ndarray | None = None
+        self.model_id, self.shape, self.model_path, self.T, self.config = 0, None, "", 0, {}
+        self.images: list | None = None
         self.index, self.data_seed = 0, 0
         self.image: np.ndarray | None = None
+        self.file: tuple[np.ndarray, str] | None = None   # a loaded file as read (rescaled from this)
         self.request, self.seed, self.noise_seed = 0, 0, 0
+        self.sent_missing: np.ndarray | None = None       # the mask of the newest request
+        self.sent_resample = None
         self.result = None                        # newest PosteriorResult (what exports write)
+        self.seconds_per_step: float | None = None   # of the last full pass (RePaint's cost)
         self.data_name = "data set"
         self.label = ""
         self.data_std = np.ones((1, 1, 1))
+        self._canvas_key = None
+        self._image_version = 0                   # the canvas redraws the picture when it changes
         self._build()
         self._connect()
 
@@ -87,10 +79,9 @@ class InpaintWorkspace(Workspace):
         empty = QWidget()
         lay = QVBoxLayout(empty)
         lay.addStretch(1)
-        self.empty_text = QLabel()
+        self.empty_text = theme.muted(QLabel())
         self.empty_text.setAlignment(Qt.AlignCenter)
         self.empty_text.setWordWrap(True)
-        self.empty_text.setStyleSheet(f"color: {theme.MUTED}; font-size: 11pt;")
         self.open_digits = QPushButton(f"Open {DIGITS.relative_to(ASSETS.parent.parent)}")
         self.open_digits.setEnabled(DIGITS.is_file())
         lay.addWidget(self.empty_text)
@@ -116,18 +107,20 @@ class InpaintWorkspace(Workspace):
         scroll.setFixedWidth(self.controls.sizeHint().width() + 14)   # room for the vertical bar
         h.addWidget(scroll)
         centre = QVBoxLayout()
-        self.source = QLabel()
-        self.source.setStyleSheet(f"color: {theme.FG};")
+        centre.setSpacing(2)
+        self.source = ElidedLabel()
+        self.offer = ScaleOffer()
         self.canvas = PaintCanvas(self.mask)
-        self.help = QLabel("left: paint with the tool · right: erase · Ctrl+Z undo")
-        self.help.setStyleSheet(f"color: {theme.MUTED};")
+        self.view_bar = ViewBar(self.canvas)
         centre.addWidget(self.source)
+        centre.addWidget(self.offer)
         centre.addWidget(self.canvas, 1)
-        centre.addWidget(self.help)
+        centre.addWidget(self.view_bar)
         h.addLayout(centre, 5)
         self.posterior = PosteriorView()
         h.addWidget(self.posterior, 4)
         self.stack.addWidget(page)
+        self.enlarged = EnlargedView(self)
         self.live = QTimer(self)
         self.live.setSingleShot(True)
         self.live.setInterval(LIVE_MS)
@@ -138,6 +131,9 @@ class InpaintWorkspace(Workspace):
         self.canvas.painting.connect(self._painting)
         self.canvas.edited.connect(self._edited)
         self.live.timeout.connect(self._live_tick)
+        self.posterior.tileClicked.connect(self.enlarged.show_tile)
+        self.offer.chosen.connect(self.show_file)
+        self.offer.cancelled.connect(lambda: self.source.setText(f"{self.label} · the file was not loaded"))
         c.task_group.idToggled.connect(lambda _i, on: on and self.set_task(c.task))
         c.tool_group.idToggled.connect(lambda _i, on: on and self.canvas.set_tool(c.tool))
         c.size.valueChanged.connect(lambda v: setattr(self.canvas, "size", float(v)))
@@ -149,21 +145,29 @@ class InpaintWorkspace(Workspace):
         c.prev.clicked.connect(lambda: self.pick(self.index - 1))
         c.next.clicked.connect(lambda: self.pick(self.index + 1))
         c.more.clicked.connect(self.more_images)
-        c.load.clicked.connect(self._load_dialog)
+        c.load.clicked.connect(lambda: files.load_dialog(self))
         c.resample.clicked.connect(lambda: self.run(reseed=True))
         c.new_noise.clicked.connect(self._new_noise)
+        c.n.valueChanged.connect(self.posterior.set_count)
         for w in (c.n, c.stride):
             w.valueChanged.connect(lambda _v: self.run())
-        c.full.toggled.connect(lambda _on: self.run())
+        for box in (c.full, c.harmonise):
+            box.toggled.connect(lambda _on: self.run())
+        for w in (c.jump, c.times):         # a new path only matters while harmonising
+            w.valueChanged.connect(lambda _v: (self._cost(), c.harmonise.isChecked() and self.run()))
+        c.harmonise.toggled.connect(lambda _on: self._cost())
+        c.on_canvas.toggled.connect(lambda on: on or self.canvas.set_fill(None))
         c.snr.valueChanged.connect(lambda _v: self.run())
-        c.export_png.clicked.connect(self._png_dialog)
-        c.export_h5.clicked.connect(self._h5_dialog)
+        c.export_png.clicked.connect(lambda: files.png_dialog(self))
+        c.export_h5.clicked.connect(lambda: files.h5_dialog(self))
         for key, slot in ((QKeySequence.Undo, lambda: self._mask_edit(self.mask.undo)),
                           (QKeySequence("Ctrl+Shift+Z"), lambda: self._mask_edit(self.mask.redo)),
                           (QKeySequence("I"), lambda: self._mask_edit(self.mask.invert)),
                           *((QKeySequence(k), lambda t=t: c.tool_buttons[t].setChecked(True))
                             for t, k in (("brush", "B"), ("eraser", "E"), ("rect", "R"), ("fill", "F")))):
             QShortcut(key, self, activated=slot, context=Qt.WidgetWithChildrenShortcut)
+        self.posterior.set_count(c.n.value())
+        self._cost()
 
     def _set_empty(self, text: str) -> None:
         self.empty_text.setText(text)
@@ -183,57 +187,59 @@ class InpaintWorkspace(Workspace):
         self.model_path = info.path
         if info.model_id == self.model_id:
             return                                  # saved, or trained further: same pictures
+        channels_changed = self.shape is None or self.shape[0] != info.config["shape"][0]
         self.model_id, self.shape, self.T = info.model_id, tuple(info.config["shape"]), info.T
+        self.config = dict(info.config)
         self.data_std = np.asarray(info.data_std, dtype=np.float64)
-        self.image, self.images, self.result = None, None, None
+        self.image, self.images, self.result, self.seconds_per_step = None, None, None, None
+        if channels_changed:
+            self.file = None                        # read for other channels
+        self.offer.hide()
+        self.canvas.set_fill(None)
         self.stack.setCurrentIndex(1)
         self.posterior.reset("loading images from the model's data set…")
-        self.client.submit(m.DataImages(n=24, seed=self.data_seed))
+        self._cost()
+        self.client.submit(m.DataImages(n=HELD_OUT, seed=self.data_seed))
 
     def more_images(self) -> None:
         if self.model_id:
             self.data_seed += 1
-            self.client.submit(m.DataImages(n=24, seed=self.data_seed))
+            self.client.submit(m.DataImages(n=HELD_OUT, seed=self.data_seed))
 
     def pick(self, index: int) -> None:
-        if self.images is None or not len(self.images):
+        if not self.images:
             return
         self.index = index % len(self.images)
+        self.offer.hide()
         self.controls.which.setText(f"{self.index + 1} / {len(self.images)}")
-        self.set_image(self.images[self.index], f"{self.data_name} · held-out image {self.index + 1} / "
-                                                f"{len(self.images)}")
+        self.set_image(self.images[self.index], f"held-out {self.data_name} {self.index + 1} / {len(self.images)}")
 
     def set_image(self, image: np.ndarray, label: str) -> None:
         """Show `image` (C, H, W) in [0, 1]; the mask stays when the size does."""
+        old = None if self.image is None else self.image.shape[1:]
         self.image = np.asarray(image, dtype=np.float32)
+        self._image_version += 1
         h, w = self.image.shape[1:]
+        if old != (h, w):       # a brush about 1/24 of the image: a stroke shows at any size
+            self.controls.size.setValue(max(3, round(max(h, w) / 24)))
         self.label = f"{label} · {w}×{h} px"
         self.run()
 
     def load_png(self, path: str) -> bool:
-        """An image file as the canvas; a one-line error (never an exception) if unusable."""
-        if not self.model_id:
-            self.on_error("open an image model first")
-            return False
-        try:
-            image = read_image(path, channels=self.shape[0])
-        except (DataError, OSError, ValueError) as e:
-            self.on_error(str(e).splitlines()[0] if str(e) else f"cannot read {Path(path).name}")
-            return False
-        if min(image.shape[1:]) < 4:
-            self.on_error(f"{Path(path).name} is {image.shape[2]}×{image.shape[1]} pixels: too small to inpaint")
-            return False
-        image, f = fit_canvas(image, TILES_PER_SIDE * min(self.shape[1:]))
-        self.controls.which.setText("file")
-        self.set_image(image, Path(path).name + (f" (scaled down {f}×)" if f > 1 else ""))
-        return True
+        """An image file as the canvas (see files.load_png); True if it was read."""
+        return files.load_png(self, path)
+
+    def show_file(self, f: int = 1) -> None:
+        """The loaded file scaled down by f (1: as read)."""
+        files.show_file(self, f)
 
     # ---- requests ---------------------------------------------------------------------
     def set_task(self, task: str) -> None:
         self.controls.show_task(task)
         self.canvas.paint_enabled = task == "inpaint"
         self.canvas.set_opacity(self.controls.opacity.value() / 100.0 if task == "inpaint" else 0.0)
-        self.help.setVisible(task == "inpaint")
+        self.canvas.set_fill(None)
+        self.view_bar.set_task(task)
         self.run()
 
     def run(self, live: bool = False, reseed: bool = False) -> bool:
@@ -245,24 +251,32 @@ class InpaintWorkspace(Workspace):
             self.seed += 1
         task = c.task
         self._show_canvas(task)
+        resample = None
         if task == "inpaint":
             missing = self.mask.missing
-            self.posterior.set_inputs("inpaint", self.image, missing)
+            if not live:          # the summary tiles: once per edit, not per live tick
+                self.posterior.set_inputs("inpaint", self.image, missing, self.posterior.window)
             if not missing.any():
                 self.client.cancel("inpaint")
                 self.request += 1                    # anything still in flight is stale
-                self.result = None
+                self.result, self.sent_missing = None, None
+                self.canvas.set_fill(None)
                 self.posterior.reset("Paint over the pixels to fill in: the posterior samples them, "
                                      "holding the rest fixed.")
                 return False
+            resample = c.resample_args
             cmd = m.Inpaint(image=self.image.copy(), missing=missing.copy(), n=c.n.value(), seed=self.seed,
-                            preview_stride=c.stride.value(), full=not live and c.full.isChecked())
+                            preview_stride=c.stride.value(), full=not live and c.full.isChecked(),
+                            resample=resample)
+            self.sent_missing = missing
         else:
-            self.posterior.set_inputs("denoise", self.image)
+            if not live:
+                self.posterior.set_inputs("denoise", self.image)
             cmd = m.Denoise(clean=self.image.copy(), snr=c.snr.value(), n=c.n.value(), seed=self.seed,
                             noise_seed=self.noise_seed, preview_stride=c.stride.value(),
                             full=not live and c.full.isChecked())
         self.request += 1
+        self.sent_resample = resample
         cmd.request = self.request
         self.client.submit(cmd)
         self.requested.emit(self.request)
@@ -270,14 +284,18 @@ class InpaintWorkspace(Workspace):
 
     def _show_canvas(self, task: str) -> None:
         """Inpainting paints on the image; denoising shows what the model is given: the
-        noisy image (the same draw the engine makes: add_noise with the same seed)."""
+        noisy image (the same draw the engine makes: add_noise with the same seed).
+        Redrawn only when one of those changes, not on every live preview."""
+        snr = self.controls.snr.value()
+        key = (self._image_version, task) if task == "inpaint" else (self._image_version, task, snr, self.noise_seed)
+        if key == self._canvas_key:
+            return
+        self._canvas_key = key
         if task == "inpaint":
             self.canvas.set_image(self.image)
             self.source.setText(self.label)
             return
-        snr = self.controls.snr.value()
-        noisy = add_noise(self.image.astype(np.float64), self.data_std, snr,
-                          self.noise_seed)
+        noisy = add_noise(self.image.astype(np.float64), self.data_std, snr, self.noise_seed)
         self.canvas.set_image(np.clip(noisy, 0.0, 1.0))
         self.source.setText(f"{self.label} · with noise at SNR {snr:g} (the clean original is in the summary)")
 
@@ -302,84 +320,58 @@ class InpaintWorkspace(Workspace):
             self.canvas.update()
             self.run()
 
+    def _cost(self) -> None:
+        self.controls.cost.setText(status_text.cost_text(self.T, self.controls.resample_args, self.seconds_per_step))
+
     # ---- engine events ------------------------------------------------------------------
     def on_event(self, ev) -> None:
         if isinstance(ev, m.PosteriorFrame):
             if ev.request == self.request and ev.model_id == self.model_id:
-                self.posterior.set_frame(ev)
-                self.posterior.status.setText(self._frame_text(ev))
-                self.frameShown.emit(ev)
+                self._frame(ev)
         elif isinstance(ev, m.PosteriorResult):
             if ev.request == self.request and ev.model_id == self.model_id:
-                self.result = ev
-                self.posterior.set_result(ev)
-                self.posterior.status.setText(self._result_text(ev))
-                self.resultShown.emit(ev)
+                self._result(ev)
         elif isinstance(ev, m.DataImagesReady):
-            if ev.model_id == self.model_id and ev.images is not None and len(ev.images):
-                self.images, self.data_name = ev.images, ev.name
+            if ev.model_id == self.model_id and ev.images:
+                self.images, self.data_name = sources.distinct(ev.images), ev.name
                 self.pick(0)
         elif isinstance(ev, m.JobFailed) and ev.kind in TASK_KINDS:
             self.posterior.status.setText(f"<span style='color:#ff8a80'>{ev.kind} failed: {ev.message}</span>")
 
-    def _frame_text(self, ev) -> str:
-        if ev.phase == "preview":
-            steps = len(kept_steps(ev.T, ev.stride))
-            return (f"<b>preview</b>: every {ordinal(ev.stride)} step ({steps} of {ev.T} steps, approximate)"
-                    f" · t = {ev.t}")
-        return f"<b>full posterior</b>: all {ev.T} steps · t = {ev.t}"
+    def _frame(self, ev) -> None:
+        self.posterior.set_frame(ev)
+        if ev.task == "inpaint":
+            if self.posterior.window != tuple(ev.window):
+                self.posterior.set_inputs("inpaint", self.image, self.sent_missing, tuple(ev.window))
+            if self.controls.on_canvas.isChecked() and self.sent_missing is not None:
+                # x̂₀ once the model has predicted something; the noise x_T before that.
+                x = ev.x0_pred[0] if ev.x0_pred is not None else ev.x[0]
+                self.canvas.set_fill(ev.window, np.clip(x, 0.0, 1.0), self.sent_missing)
+        self.posterior.status.setText(status_text.frame_text(ev, self.sent_resample))
+        self.frameShown.emit(ev)
 
-    def _result_text(self, ev) -> str:
-        n = len(ev.samples)
-        if ev.phase == "preview":
-            more = ("running the full posterior…" if self.controls.full.isChecked() and not self.canvas.mask.painting
-                    else "preview only")
-            return (f"<b>preview</b>: every {ordinal(ev.stride)} step ({ev.steps} of {self.T} steps), "
-                    f"{n} samples in {ev.seconds:.2f} s · {more}")
-        what = "known pixels held by r" if ev.task == "inpaint" else f"observation at SNR {ev.snr:g}"
-        return f"<b>full posterior</b>: {n} samples, all {ev.steps} steps in {ev.seconds:.2f} s · {what}"
+    def _result(self, ev) -> None:
+        self.result = ev
+        self.posterior.set_result(ev)
+        if ev.task == "inpaint" and self.controls.on_canvas.isChecked() and ev.missing is not None:
+            y0, y1, x0, x1 = ev.window
+            self.canvas.set_fill(ev.window, ev.samples[0][:, y0:y1, x0:x1], self.sent_missing
+                                 if self.sent_missing is not None else ev.missing)
+        if ev.phase == "full" and ev.task == "inpaint":
+            steps = status_text.model_steps(self.T, self.sent_resample)
+            self.seconds_per_step = ev.seconds / max(steps, 1)
+            self._cost()
+        more = ("running the full posterior…" if self.controls.full.isChecked() and not self.mask.painting
+                else "preview only")
+        self.posterior.status.setText(status_text.result_text(ev, self.T, more, self.sent_resample))
+        self.resultShown.emit(ev)
 
-    # ---- exports ------------------------------------------------------------------------
+    # ---- the workspace interface ----------------------------------------------------------
     def resample(self) -> None:
         self.run(reseed=True)
 
     def export_pngs(self, folder: str) -> bool:
-        if self.result is None:
-            self.on_error("nothing to export yet: paint a mask, or switch to Denoise")
-            return False
-        try:
-            names = posterior_export.write_pngs(folder, self.result)
-            if not self.canvas.grab().save(str(Path(folder) / "canvas.png")):
-                raise OSError(f"could not write {Path(folder) / 'canvas.png'}")
-        except OSError as e:
-            self.on_error(str(e).splitlines()[0])
-            return False
-        self.source.setText(f"wrote canvas.png and {len(names)} images to {folder}")
-        return True
+        return files.export_pngs(self, folder)
 
     def export_h5(self, path: str) -> bool:
-        if self.result is None:
-            self.on_error("nothing to export yet: paint a mask, or switch to Denoise")
-            return False
-        try:
-            posterior_export.write_h5(path, self.result, self.model_path)
-        except (OSError, ValueError) as e:
-            self.on_error(str(e).splitlines()[0])
-            return False
-        self.source.setText(f"trajectories saved to {path}")
-        return True
-
-    def _load_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Load image", "", IMAGE_FILTER)
-        if path:
-            self.load_png(path)
-
-    def _png_dialog(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Export PNGs to folder")
-        if folder:
-            self.export_pngs(folder)
-
-    def _h5_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export posterior", "posterior.h5", "HDF5 (*.h5)")
-        if path:
-            self.export_h5(path)
+        return files.export_h5(self, path)

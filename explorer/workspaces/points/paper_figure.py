@@ -6,10 +6,12 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ... import theme
+from ...widgets import file_dialogs
 from . import geometry
+from .data_fit import aspect
 from .state import PointsState
 
 E = geometry.VIEW_RANGE
@@ -31,7 +33,7 @@ class PaperFigure(QWidget):
         save = QPushButton("Save PNG…")
         save.clicked.connect(self._save_dialog)
         self.caption = QLabel("Top: q(x_t) from data. Bottom: p(x_t) from N(0, I), arrows f_μ(x_t, t) − x_t.")
-        self.caption.setStyleSheet("color: #aab0bb;")
+        theme.muted(self.caption)
         row = QHBoxLayout()
         row.addWidget(self.caption, 1)
         row.addWidget(save)
@@ -54,7 +56,7 @@ class PaperFigure(QWidget):
                 p = self.graphics.addPlot(row=row, col=col)
                 letter = "q" if d == "forward" else "p"
                 theme.plot_style(p, f"{letter}(x<sub>{t}</sub>)   t = {t}")
-                p.setAspectLocked(True)
+                p.setAspectLocked(True, ratio=aspect(self.state.model.data_std))   # one data scale
                 p.setRange(xRange=(-E, E), yRange=(-E, E), padding=0)
                 pts = self.state.frame(d, t)
                 if pts is not None:
@@ -78,6 +80,6 @@ class PaperFigure(QWidget):
         return self.graphics.grab().save(str(path))
 
     def _save_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save figure", "diffusion_figure.png", "PNG (*.png)")
+        path = file_dialogs.save_file(self, "Save figure", "diffusion_figure.png", "PNG (*.png)", "exports")
         if path:
             self.export_png(path)

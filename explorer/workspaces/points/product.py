@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QDoubleSpinBox, QLabel, QToolBar
 from engine.runtime import protocol as m
 
 from ...state import ModelInfo
+from .data_fit import aspect
 from .product_panel import LogPMap, ProductPanel
 from .rfield import RField
 from .state import PointsState
@@ -66,6 +67,7 @@ class ProductControl(QObject):
         self.sigma.setSingleStep(0.05)
         self.sigma.setValue(0.4)
         self.sigma.setToolTip("width of the bump (standard deviation) or radius of the brush, standardised units")
+        self.sigma.setFocusPolicy(Qt.ClickFocus)     # never the window's first focus (it would eat Space)
         self.sigma.valueChanged.connect(self._sigma_changed)
         bar.addWidget(self.sigma)
         bar.addAction("Clear r").triggered.connect(self.clear_r)
@@ -157,6 +159,7 @@ class ProductControl(QObject):
         self.product = None
         self.logp.clear()
         if self.state.active:
+            self.panel.vb.setAspectLocked(True, ratio=aspect(info.data_std))   # as the views beside it
             if not self.r.empty:
                 self.request()
             if self.act_logp.isChecked():

@@ -1,6 +1,12 @@
 """The main view: forward diffusion (data -> noise) beside the learned reverse process
 (noise -> data), both showing step t of their trajectories. Reads PointsState, draws, and turns
-clicks and lassos into selection requests; it keeps no state of its own beyond toggles."""
+clicks and lassos into selection requests; it keeps no state of its own beyond toggles.
+
+Coordinates are the model's standardised ones (what the engine computes in), but both axes
+are drawn on one scale in the data's units (set_aspect: a pixel ratio of σ_x/σ_y per
+standardised unit), so a drawn circle stays a circle. The model's noise N(0, I) is per-axis
+standardised, so where the data's spreads differ the noise at t = T looks elongated: that
+is the process the model runs, shown truthfully."""
 from __future__ import annotations
 
 import numpy as np
@@ -11,7 +17,7 @@ from ... import theme
 from . import geometry
 from .point_cloud import PointCloud
 from .state import DIRECTIONS, PointsState
-from .trajectory_plot import TrajectoryPlot, make_plot_cursor
+from .trajectory_plot import E, TrajectoryPlot, make_plot_cursor
 
 
 class DiffusionView(pg.GraphicsLayoutWidget):
@@ -27,8 +33,12 @@ class DiffusionView(pg.GraphicsLayoutWidget):
             "reverse": TrajectoryPlot(self.ci, 0, 1, "Reverse  p(x<sub>t−1</sub> | x<sub>t</sub>): noise → data",
                                       theme.REVERSE),
         }
-        self.panels["reverse"].plot.setXLink(self.panels["forward"].plot)
-        self.panels["reverse"].plot.setYLink(self.panels["forward"].plot)
+        # Both sides show the same region: each mirrors the other's requested range. Linking
+        # the axes of two aspect-locked views of slightly different widths instead makes
+        # them pass ever-larger ranges back and forth: the view zoomed out on every resize.
+        self._mirroring = False
+        for a, b in (("forward", "reverse"), ("reverse", "forward")):
+            self.panels[a].vb.sigRangeChanged.connect(lambda *_, a=a, b=b: self._mirror(a, b))
         self.density_on = False
         self.drift_on = False
         self._drift: tuple | None = None        # (t, points, mean, var) for the grid
@@ -41,6 +51,17 @@ class DiffusionView(pg.GraphicsLayoutWidget):
             vb.clicked.connect(lambda pos, add, d=d: self._click(d, pos, add))
             vb.lassoed.connect(lambda poly, add, d=d: self._lasso(d, poly, add))
 
+    def _mirror(self, src: str, dst: str) -> None:
+        if self._mirroring:
+            return
+        self._mirroring = True
+        try:
+            target, other = self.panels[src].vb.targetRect(), self.panels[dst].vb
+            if other.targetRect() != target:
+                other.setRange(target, padding=0)
+        finally:
+            self._mirroring = False
+
     # ---- convenience for tests and the bench -----------------------------------------
     def scatter(self, direction: str) -> PointCloud:
         return self.panels[direction].scatter
@@ -51,8 +72,12 @@ class DiffusionView(pg.GraphicsLayoutWidget):
         for d in DIRECTIONS:
             panel = self.panels[d]
             pts = s.frame(d)
-            msg = ("no model: run `python main.py pretrain`, open one, or train one" if not s.has_model
-                   else "computing…")
+            if not s.has_model:
+                msg = "no model: run `python main.py pretrain`, open one, or train one"
+            elif not s.active:    # nothing of another kind's model is drawn here
+                msg = f"the open model is a {s.model.kind} model: see its tab"
+            else:
+                msg = "computing…"
             panel.show_points(pts, msg)
             source = (getattr(s, d), s.selection[d])
             old = self._path_source.get(d)
@@ -70,6 +95,22 @@ class DiffusionView(pg.GraphicsLayoutWidget):
     def set_drift_visible(self, on: bool) -> None:
         self.drift_on = on
         self._draw_drift()
+
+    def set_aspect(self, ratio: float) -> None:
+        """Pixels per standardised x unit over pixels per y unit (σ_x/σ_y: one data scale)."""
+        for p in self.panels.values():
+            p.vb.setAspectLocked(True, ratio=float(ratio))
+            p.plot.setRange(xRange=(-E, E), yRange=(-E, E), padding=0.02)
+
+    def set_captions(self, forward: str, reverse: str) -> None:
+        self.panels["forward"].plot.setTitle(forward, color=theme.FG, size=theme.title_size())
+        self.panels["reverse"].plot.setTitle(reverse, color=theme.FG, size=theme.title_size())
+
+    def theme_changed(self) -> None:
+        """explorer/theme.py restyle(): colours baked into the overlays at creation."""
+        for p in self.panels.values():
+            p.restyle()
+        self.redraw()
 
     def set_lasso(self, on: bool) -> None:
         for p in self.panels.values():
@@ -113,7 +154,7 @@ class DiffusionView(pg.GraphicsLayoutWidget):
         if pts is None:
             return
         idx = np.flatnonzero(geometry.inside_polygon(pts, poly))
-        # Hundreds of paths make spaghetti; keep an even subset of a big lasso.
+        # Keep an even subset of a huge lasso (the plot draws at most MAX_PATHS of its paths).
         if len(idx) > 300:
             idx = idx[np.linspace(0, len(idx) - 1, 300).astype(int)]
         self.selectionRequested.emit(direction, idx, add)

@@ -1,7 +1,8 @@
 """The 2-D workspace. Flows: a 2-D model opens -> show its data set, diffuse it, sample the
 reverse and fill the KL bars; the slider moves -> redraw both sides at t (and ask for the
-drift there); the data changes -> diffuse it again. Its toolbar holds the view's toggles
-and the p·r tools (explorer/workspaces/points/product.py)."""
+drift there); the data changes -> diffuse it again, in the model's scaling when it is the
+model's own data set and rescaled by one factor otherwise (data_fit.py), the caption saying
+which. Its toolbar holds the view's toggles and the p·r tools (product.py)."""
 from __future__ import annotations
 
 from typing import Callable
@@ -11,17 +12,22 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QToolBar, QVBoxLayout
 
 from engine.runtime import protocol as m
-from engine.data.catalogue import POINT_SETS
 from engine.io.storage import StorageError, save_trajectory
 
+from ... import theme
 from ...state import AppState, ModelInfo
+from ...widgets.fit_label import FitLabel
 from ..base import Workspace
-from . import geometry
+from . import data_fit, geometry
 from .paper_figure import TAG as FIGURE_TAG
 from .paper_figure import PaperFigure
 from .product import ProductControl
 from .state import PointsState
 from .view import DiffusionView
+
+
+FORWARD_TITLE = "Forward q(x<sub>t</sub> | x<sub>t−1</sub>)"
+REVERSE_TITLE = "Reverse p(x<sub>t−1</sub> | x<sub>t</sub>)"
 
 
 class PointsWorkspace(Workspace):
@@ -39,9 +45,15 @@ class PointsWorkspace(Workspace):
         self.play, self.on_error, self.on_message = play, on_error, on_message
         self.state = PointsState(app)
         self.view = DiffusionView(self.state)
+        # Which data the forward side shows, and how it is scaled (one line, never wider).
+        self.caption = theme.muted(FitLabel("", min_chars=8), small=True)
+        self.caption.setContentsMargins(6, 0, 6, 0)
+        self.own_data = True        # the forward side shows the model's own data set as it is
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.view)
+        lay.setSpacing(0)
+        lay.addWidget(self.caption)
+        lay.addWidget(self.view, 1)
         self.figure: PaperFigure | None = None
         self.grid = geometry.grid()
         self._shown: tuple[int, int] | None = None            # (model id, T) last opened
@@ -78,9 +90,13 @@ class PointsWorkspace(Workspace):
         if new:
             self.state.drop()
         if info.kind == "points":
+            self.view.set_aspect(data_fit.aspect(info.data_std))
+            if new and info.from_training:        # trained on the data shown now
+                self.own_data = True
             if new and not info.from_training:    # a training run sends its own samples
                 self._show_model(info.config)
             self.view.clear_drift()
+        self._caption()
         self.product.on_model(info)
 
     def on_event(self, ev) -> None:
@@ -123,15 +139,17 @@ class PointsWorkspace(Workspace):
     def _show_model(self, config: dict) -> None:
         """Show its data set, diffuse it, sample, and fill the KL bars."""
         app, name = self.app, config.get("data")
-        if name in POINT_SETS and (name != app.data.name or app.data.points is None):
+        if self.data.can_show(name) and (name != app.data.name or app.data.points is None):
             self.data.choose(name, config.get("data_args", {}).get("noise"), quiet=True)
         elif app.data.points is None:
             self.data.regenerate(quiet=True)
         app.data = self.data.dataset()
         self.request_forward()
         self.request_reverse()
-        if app.data.points is not None:
-            self.client.submit(m.Evaluate(data=app.data.points[:2000], seed=0))
+        pts = app.data.points
+        if pts is not None and self.own_data:
+            app.bound_data = f"{app.data.name} ({min(len(pts), 2000):,} points)"
+            self.client.submit(m.Evaluate(data=pts[:2000], seed=0))
 
     def _on_trajectory(self, ev: m.Trajectory) -> None:
         if not self.state.active or not self.state.set_trajectory(ev.direction, ev.x, ev.model_id):
@@ -154,9 +172,41 @@ class PointsWorkspace(Workspace):
             self.view.set_drift(ev.t, ev.points, ev.mean, ev.var, self._drift_request[1])
 
     # ---- requests ---------------------------------------------------------------------
+    def data_changed(self) -> None:
+        """The Data dock's 2-D set changed: diffuse it (K stays the model's, on its own data)."""
+        self.request_forward()
+        self._caption()
+
     def request_forward(self) -> None:
-        if self.state.active and self.app.data.points is not None:
-            self.client.submit(m.Diffuse(data=self.app.data.points, seed=0))
+        app = self.app
+        if self.state.active and app.data.points is not None:
+            m_ = app.model
+            data, self.own_data = data_fit.for_model(app.data.name, app.data.points, m_.config, m_.data_mean,
+                                                     m_.data_std)
+            self.client.submit(m.Diffuse(data=data, seed=0))
+
+    def _caption(self) -> None:
+        """Say which data the forward side shows, and whose samples the reverse side shows."""
+        app = self.app
+        if not self.state.active:
+            self.caption.set_variants("")
+            self.view.set_captions(FORWARD_TITLE, REVERSE_TITLE)
+            return
+        own, shown = app.model.config.get("data", "?"), app.data.name or "?"
+        n = 0 if app.data.points is None else len(app.data.points)
+        if self.own_data:
+            self.view.set_captions(f"{FORWARD_TITLE}: {shown}", REVERSE_TITLE)
+            self.caption.set_variants(
+                f"Forward: {shown}, the model's data ({n:,} points) · Reverse: the model's samples · "
+                "both axes on one scale in the data's units", f"Forward: {shown} (the model's data) · "
+                "Reverse: the model's samples", shown)
+        else:
+            self.view.set_captions(f"{FORWARD_TITLE}: {shown} (rescaled)", f"{REVERSE_TITLE}: {own} model")
+            self.caption.set_variants(
+                f"Forward: {shown}, not the open model's data ({own}): rescaled by one factor to the model's "
+                f"scale, its shape kept · Reverse: samples of the {own} model · K is on {own}",
+                f"Forward: {shown} rescaled (the model was trained on {own}) · Reverse: the {own} model",
+                f"{shown} ≠ the model's data ({own})")
 
     def request_reverse(self) -> None:
         if self.state.active:

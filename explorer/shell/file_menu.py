@@ -1,30 +1,34 @@
 """The File menu: open/save models (HDF5, through the engine), a recent-files list kept in
 QSettings, the bundled models, loading points, and exports (the current workspace's view to
-PNG, the 2-D trajectories to HDF5). The window passes in what each entry acts on."""
+PNG, the 2-D trajectories to HDF5). The window passes in what each entry acts on. Every way
+of opening a model asks `may_replace` first (the unsaved-model guard); dialogs open in the
+folder last used for their kind of file."""
 from __future__ import annotations
 
-from functools import partial
 from pathlib import Path
 from typing import Callable
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
+from PySide6.QtWidgets import QMenu, QWidget
 
 from engine.runtime import protocol as m
 from engine.presets import ASSETS
 
-from . import settings
-from .state import AppState
+from .. import settings
+from ..state import AppState
+from ..widgets import file_dialogs
 
 
 class FileMenu:
     def __init__(self, menu: QMenu, parent: QWidget, client, state: AppState, *, on_error: Callable[[str], None],
                  load_points: Callable[[], None], export_view: Callable[[str], bool],
                  export_trajectories: Callable[[str], bool], paper_figure: Callable[[], object],
-                 quit: Callable[[], object]):
+                 quit: Callable[[], object], may_replace: Callable[[str], bool] = lambda what: True):
         """parent: owns the actions and the dialogs; export_view(path) writes the current
-        workspace's view, export_trajectories(path) the 2-D trajectories."""
+        workspace's view, export_trajectories(path) the 2-D trajectories; may_replace(what)
+        is asked before a model is opened over the current one."""
         self.parent, self.client, self.state, self.on_error = parent, client, state, on_error
+        self.may_replace = may_replace
         self.export_view, self.export_trajectories = export_view, export_trajectories
         self.open = self._action(menu, "&Open model…", self.open_dialog, QKeySequence.Open)
         self.pretrained_menu = menu.addMenu("Open &pretrained")
@@ -50,14 +54,19 @@ class FileMenu:
         return a
 
     # ---- models -----------------------------------------------------------------------
-    def open_model(self, path: str) -> None:
+    def open_model(self, path: str, ask: bool = True) -> bool:
+        """Open a model file (after asking, when the open model is trained and unsaved)."""
+        if ask and not self.may_replace(f"opening {Path(path).name}"):
+            return False
         self.client.submit(m.LoadModel(str(path)))
+        return True
 
-    def save_model(self, path: str) -> None:
+    def save_model(self, path: str) -> bool:
         if not self.state.has_model:
             self.on_error("nothing to save: open or train a model first")
-            return
+            return False
         self.client.submit(m.SaveModel(str(path)))
+        return True
 
     def remember(self, path: str) -> None:
         if path:
@@ -70,7 +79,7 @@ class FileMenu:
         for p in files:
             a = self.recent_menu.addAction(Path(p).name)
             a.setToolTip(p)
-            a.triggered.connect(partial(self.open_model, p))
+            a.triggered.connect(lambda *_, path=p: self.open_model(path))
         self.recent_menu.setEnabled(bool(files))
 
     def refresh_pretrained(self, folder: Path = ASSETS) -> None:
@@ -86,22 +95,26 @@ class FileMenu:
         self.pretrained_menu.setEnabled(bool(files))
 
     def open_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.parent, "Open model", "", "Models (*.h5 *.hdf5)")
+        if not self.may_replace("opening another model"):     # ask before the dialog, not after
+            return
+        path = file_dialogs.open_file(self.parent, "Open model", "Models (*.h5 *.hdf5)", "models")
         if path:
-            self.open_model(path)
+            self.open_model(path, ask=False)
 
-    def save_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self.parent, "Save model", "model.h5", "Models (*.h5)")
-        if path:
-            self.save_model(path)
+    def save_dialog(self) -> bool:
+        """File ▸ Save as…; False when cancelled (the unsaved guard's Save… uses it too)."""
+        name = Path(self.state.model.path).name if self.state.model.path else "model.h5"
+        path = file_dialogs.save_file(self.parent, "Save model", name, "Models (*.h5)", "models")
+        return bool(path) and self.save_model(path)
 
     # ---- exports ----------------------------------------------------------------------
     def export_png_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self.parent, "Export view", "diffusion_view.png", "PNG (*.png)")
+        path = file_dialogs.save_file(self.parent, "Export view", "diffusion_view.png", "PNG (*.png)", "exports")
         if path:
             self.export_view(path)
 
     def export_traj_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self.parent, "Export trajectories", "trajectories.h5", "HDF5 (*.h5)")
+        path = file_dialogs.save_file(self.parent, "Export trajectories", "trajectories.h5", "HDF5 (*.h5)",
+                                      "exports")
         if path:
             self.export_trajectories(path)
