@@ -119,7 +119,8 @@ def main() -> None:
         torch.set_num_threads(args.threads)
     found = devices()
     cols = {d: measure(d, args) for d in found}
-    names = {"cpu": f"cpu ({torch.get_num_threads()} threads)",
+    threads = torch.get_num_threads()
+    names = {"cpu": f"cpu ({threads} thread{'s' if threads != 1 else ''})",
              "cuda": f"cuda ({torch.cuda.get_device_name(0)})" if "cuda" in found else "cuda", "mps": "mps"}
     print(f"torch {torch.__version__}{', torch.compile' if args.compile else ''}\n")
     print("| measure | " + " | ".join(names[d] for d in found) + " |")

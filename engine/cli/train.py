@@ -69,12 +69,14 @@ def train_with_bar(prep, tcfg: TrainConfig) -> None:
     bar = tqdm(total=tcfg.steps, unit="step", dynamic_ncols=True, desc=f"train {model.config.data}",
                disable=not distributed.is_main())
     last, bound = model.step, None
-    for p in train(model, prep.x_train, prep.x_held, tcfg):
-        bar.update(p.step - last)
-        last = p.step
-        bound = p.bound_bits if p.bound_bits is not None else bound
-        bar.set_postfix(loss=f"{p.loss:.3f}", K=f"{bound:.3f}" if bound is not None else "…", refresh=False)
-    bar.close()
+    try:
+        for p in train(model, prep.x_train, prep.x_held, tcfg):
+            bar.update(p.step - last)
+            last = p.step
+            bound = p.bound_bits if p.bound_bits is not None else bound
+            bar.set_postfix(loss=f"{p.loss:.3f}", K=f"{bound:.3f}" if bound is not None else "…", refresh=False)
+    finally:
+        bar.close()     # so an error message starts on a line of its own
 
 
 # Errors every rank meets alike (bad arguments, data or files): rank 0 reports them the
@@ -127,7 +129,8 @@ def _failed(e: Exception, run) -> int:
     # waits the same grace, so the first to fail speaks first and the rest are ended unheard.
     time.sleep(PEER_GRACE_S)
     msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-    print(f"error: rank {run.rank} of {run.world} failed: {msg}", file=sys.stderr)
+    lead = "\n" if run.rank else ""    # rank 0's progress bar may hold the current line
+    print(f"{lead}error: rank {run.rank} of {run.world} failed: {msg}", file=sys.stderr)
     return 1
 
 

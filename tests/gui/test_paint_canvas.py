@@ -13,7 +13,7 @@ from PySide6.QtCore import QEvent, QPointF, Qt
 from explorer.workspaces.inpaint.view_transform import ViewTransform
 
 from .conftest import make_window
-from .tiny_images import header_only_png, mouse, mouse_at, stroke, train_tiny, wheel
+from .tiny_images import header_only_png, mouse_at, stroke, train_tiny, wheel
 
 
 @pytest.fixture(scope="module")
@@ -153,3 +153,42 @@ def test_an_old_model_file_is_refused_in_one_line(qtbot, win, texture_model, tmp
     assert ws.ready and ws.image.shape == (1, 256, 256)  # the open model still paints
     stroke(ws.canvas, [(10.5, 10.5), (20.5, 10.5)])
     assert ws.request > 0
+
+
+def test_a_stroke_goes_before_the_images_tabs_samples_which_come_back_on_show(qtbot, win, monkeypatch):
+    """The worker runs one job at a time: a stroke cancels the Images tab's slow samples
+    rather than wait behind them, and that tab asks again when it is shown."""
+    import time
+
+    import engine.runtime.jobs.sampling as js
+
+    real = js.sample_progressive
+
+    def slow(*a, **k):              # samples that take seconds, as 64 px ones do on a real model
+        for s in real(*a, **k):
+            time.sleep(0.3)
+            yield s
+
+    monkeypatch.setattr(js, "sample_progressive", slow)
+    ws, images = win.inpaint, win.images
+    jobs = []
+    win.client.jobStarted.connect(lambda ev: jobs.append((ev.kind, "start")))
+    win.client.jobFinished.connect(lambda ev: jobs.append((ev.kind, "cancelled" if ev.cancelled else "done")))
+    images.size.setValue(24)
+    qtbot.waitUntil(lambda: ("sample", "start") in jobs[-1:], timeout=20000)
+    del jobs[:]
+    stroke(ws.canvas, [(30.5, 30.5), (40.5, 30.5)])
+    qtbot.waitUntil(lambda: ("inpaint", "done") in jobs, timeout=20000)
+    assert jobs.index(("sample", "cancelled")) < jobs.index(("inpaint", "start"))
+    assert images.reverse_x is None
+    with qtbot.waitSignal(win.client.trajectory, timeout=60000, check_params_cb=lambda ev: ev.direction == "reverse"):
+        win.tabs.setCurrentWidget(images)
+    assert images.reverse_x.shape[-2:] == (24, 24)
+    # Back to painting, and straight to the Images tab before the cancel has landed.
+    win.tabs.setCurrentWidget(ws)
+    images.size.setValue(32)
+    qtbot.waitUntil(lambda: ("sample", "start") in jobs[-1:], timeout=20000)
+    stroke(ws.canvas, [(30.5, 50.5), (40.5, 50.5)])
+    with qtbot.waitSignal(win.client.trajectory, timeout=60000, check_params_cb=lambda ev: ev.direction == "reverse"):
+        win.tabs.setCurrentWidget(images)
+    assert images.reverse_x.shape[-2:] == (32, 32)

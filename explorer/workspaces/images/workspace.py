@@ -13,7 +13,7 @@ from typing import Callable
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout
 
 from engine.runtime import protocol as m
@@ -144,6 +144,20 @@ class ImageWorkspace(Workspace):
         elif isinstance(ev, (m.JobFailed, m.JobFinished)) and ev.kind == "data_images":
             if isinstance(ev, m.JobFailed) or ev.cancelled:
                 self._first_samples()          # no held-out images: samples all the same
+        elif isinstance(ev, m.JobFinished) and ev.kind == "sample" and ev.cancelled and self.isVisible():
+            # Cancelled for a stroke while this tab was being shown: ask again, unless a
+            # newer request (Resample twice) has started in its place meanwhile.
+            QTimer.singleShot(150, self, self._sample_if_missing)
+
+    def showEvent(self, ev) -> None:
+        """Samples asked for but never delivered (the Inpaint tab cancels them for a
+        stroke, queued or running): ask again now that they can be seen."""
+        super().showEvent(ev)
+        self._sample_if_missing()
+
+    def _sample_if_missing(self) -> None:
+        if self.model_id and self._sampled and self.reverse_x is None and not self.client.is_running("sample"):
+            self.request_reverse()
 
     # ---- requests ---------------------------------------------------------------------
     def request_reverse(self, new_seed: bool = False) -> None:

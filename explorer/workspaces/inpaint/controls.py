@@ -7,7 +7,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QDoubleSpinBox, QFormLay
                                QHBoxLayout, QLabel, QSizePolicy, QSlider, QSpinBox, QToolButton, QVBoxLayout,
                                QWidget)
 
-from ... import theme
+from .labels import FixedLabel
 
 TOOL_TEXT = {"brush": ("Brush", "B", "paint missing pixels (right button erases)"),
              "eraser": ("Eraser", "E", "make pixels known again (right button paints)"),
@@ -157,10 +157,7 @@ class InpaintControls(QWidget):
         row.addWidget(QLabel("jump"))
         row.addWidget(self.jump)
         row.addWidget(self.times)
-        self.cost = theme.muted(QLabel(), small=True)
-        self.cost.setWordWrap(True)
-        self.cost.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
-        self.cost.setFixedHeight(self.cost.fontMetrics().lineSpacing() * 2 + 4)
+        self.cost = FixedLabel(2, muted=True, small=True)
         pf.addRow(self.harmonise)
         pf.addRow(row)
         pf.addRow(self.cost)

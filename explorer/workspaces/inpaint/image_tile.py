@@ -20,7 +20,7 @@ from ... import theme
 from .overlay import mask_overlay
 
 _LUTS: dict[str, np.ndarray] = {}
-CAPTION = 14           # pixels under the picture for the caption
+CAPTION = 13           # pixels under the picture for the caption
 
 
 def lut(name: str) -> np.ndarray:
@@ -73,7 +73,7 @@ class ImageTile(QWidget):
     tile that is hidden or small costs nothing: denoising streams whole 512×512 frames."""
     clicked = Signal(object)      # this tile, when it holds a picture
 
-    def __init__(self, caption: str = "", parent=None, minimum: int = 24):
+    def __init__(self, caption: str = "", parent=None, minimum: int = 18):
         super().__init__(parent)
         self.caption = caption
         self.title = ""           # the enlarged view's title (default: the caption)

@@ -9,25 +9,15 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QGridLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from ... import theme
 from .image_tile import ImageTile
+from .labels import FixedLabel
 
 COLS = 4
 MAX_SAMPLES = 16
-
-
-def fixed_label(lines: int = 1, muted: bool = False) -> QLabel:
-    """A label whose size never follows its text: `lines` lines high, as wide as given."""
-    lab = QLabel()
-    lab.setWordWrap(lines > 1)
-    lab.setTextFormat(Qt.RichText)
-    lab.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
-    lab.setFixedHeight(lab.fontMetrics().lineSpacing() * lines + 6)
-    lab.setAlignment(Qt.AlignLeft | Qt.AlignTop)
-    return theme.muted(lab) if muted else lab
 
 
 class PosteriorView(QWidget):
@@ -40,16 +30,16 @@ class PosteriorView(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(4, 0, 4, 0)
         outer.setSpacing(2)
-        self.status = fixed_label(3)
+        self.status = FixedLabel(3)
         outer.addWidget(self.status)
         grid = QGridLayout()
         grid.setSpacing(3)
         grid.setVerticalSpacing(2)
-        self.xt_header = fixed_label(muted=True)
+        self.xt_header = FixedLabel(muted=True, small=True)
         self.xt = [ImageTile(f"#{i + 1}") for i in range(COLS)]
-        self.samples_header = fixed_label(muted=True)
+        self.samples_header = FixedLabel(muted=True, small=True)
         self.samples = [ImageTile(f"#{i + 1}") for i in range(MAX_SAMPLES)]
-        self.summary_header = fixed_label(muted=True)
+        self.summary_header = FixedLabel(muted=True, small=True)
         self.observed, self.mean, self.std, self.original = (ImageTile(c) for c in ("observed", "mean", "std",
                                                                                     "original"))
         self.summary = [self.observed, self.mean, self.std, self.original]

@@ -5,9 +5,10 @@ than a dialog: the app keeps running, and nothing is scaled without a click."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QToolButton
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QToolButton
 
 from ... import theme
+from .labels import FixedLabel
 
 
 class ScaleOffer(QFrame):
@@ -18,10 +19,7 @@ class ScaleOffer(QFrame):
         super().__init__(parent)
         self.setObjectName("scaleOffer")
         self.setStyleSheet(f"#scaleOffer {{ border: 1px solid {theme.REVERSE}; border-radius: 3px; }}")
-        self.text = QLabel()
-        self.text.setWordWrap(True)
-        self.text.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
-        self.text.setFixedHeight(self.text.fontMetrics().lineSpacing() * 2 + 4)
+        self.text = FixedLabel(2)
         self.row = QHBoxLayout(self)
         self.row.setContentsMargins(6, 2, 4, 2)
         self.row.addWidget(self.text, 1)

@@ -3,45 +3,20 @@ out, fit, show pixels 1:1 and zoom in. Its labels have fixed heights and ignore 
 text's width, so changing them never moves the canvas."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QStyle, QStyleOption, QToolButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
 from ... import theme
+from .labels import ElidedLabel
 
 HELP = {"inpaint": "left: paint · right: erase · wheel or +/−: zoom · middle or Space+drag: pan · Ctrl+Z undo",
         "denoise": "the noisy image the model is given · wheel or +/−: zoom · middle or Space+drag: pan"}
-
-
-class ElidedLabel(QLabel):
-    """One line of plain text cut with "…" to the width it is given (its full text in the
-    tooltip); its size hint never follows the text, so the layout never moves."""
-
-    def __init__(self, text: str = "", parent=None):
-        super().__init__(text, parent)
-        self.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
-        self.setFixedHeight(self.fontMetrics().lineSpacing() + 4)
-
-    def setText(self, text: str) -> None:
-        super().setText(text)
-        self.setToolTip(text)
-
-    def paintEvent(self, event) -> None:
-        p = QPainter(self)
-        opt = QStyleOption()
-        opt.initFrom(self)
-        self.style().drawPrimitive(QStyle.PE_Widget, opt, p, self)
-        p.setPen(self.palette().color(self.foregroundRole()))
-        p.drawText(self.rect(), Qt.AlignLeft | Qt.AlignVCenter,
-                   self.fontMetrics().elidedText(self.text(), Qt.ElideRight, self.width()))
-        p.end()
 
 
 class ViewBar(QWidget):
     def __init__(self, canvas, parent=None):
         super().__init__(parent)
         self.canvas = canvas
-        self.help = theme.muted(ElidedLabel(HELP["inpaint"]), small=True)
+        self.help = ElidedLabel(HELP["inpaint"], muted=True, small=True)
         self.zoom = theme.muted(QLabel(), small=True)
         self.zoom.setFixedWidth(self.zoom.fontMetrics().horizontalAdvance("6400% · fit") + 8)
         lay = QHBoxLayout(self)

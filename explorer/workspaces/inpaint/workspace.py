@@ -29,7 +29,8 @@ from .mask_model import MaskModel
 from .paint_canvas import PaintCanvas
 from .posterior_view import PosteriorView
 from .scale_offer import ScaleOffer
-from .view_bar import ElidedLabel, ViewBar
+from .labels import ElidedLabel
+from .view_bar import ViewBar
 
 LIVE_MS = 120          # at most one preview request this often while a stroke is under way
 DIGITS = ASSETS / "digits.h5"
@@ -275,6 +276,11 @@ class InpaintWorkspace(Workspace):
             cmd = m.Denoise(clean=self.image.copy(), snr=c.snr.value(), n=c.n.value(), seed=self.seed,
                             noise_seed=self.noise_seed, preview_stride=c.stride.value(),
                             full=not live and c.full.isChecked())
+        if self.isVisible():
+            # The worker runs one job at a time: Images-tab samples at 64 px take tens of
+            # seconds and would hold the stroke's preview back. Whoever paints wants the
+            # canvas now; the Images tab asks again when it is shown.
+            self.client.cancel("sample")
         self.request += 1
         self.sent_resample = resample
         cmd.request = self.request
