@@ -26,6 +26,18 @@ def no_unsaved_questions():
     yield
 
 
+@pytest.fixture(autouse=True)
+def collect_between_tests(qtbot):
+    """Collect cyclic garbage between tests, once the test's windows (and so their worker
+    threads) are closed: left to chance, a collection on the GUI thread can free h5py or Qt
+    objects while a later test's worker thread is inside h5py, which has crashed the
+    interpreter (h5py objects are not safe to free concurrently with HDF5 calls)."""
+    yield
+    import gc
+    qtbot.wait(1)
+    gc.collect()
+
+
 def make_window(qtbot, model_path=None, wait_for_model=True, size=(1400, 850)):
     """The window at `size` (the offscreen screen is 800×800: the window would fit itself to it)."""
     from explorer.main_window import MainWindow
