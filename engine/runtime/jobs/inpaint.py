@@ -44,20 +44,22 @@ def _passes(cmd) -> list[tuple[str, int]]:
     return out
 
 
-def _stream(state, model, cmd, task: str, phase: str, stride: int, steps, window, finish_raw):
+def _stream(state, model, cmd, task: str, phase: str, stride: int, steps, window, finish_raw, extra: dict):
     """Sampler Steps over `window` -> PosteriorFrames (window crops, raw units), then one
-    PosteriorResult with whole-image samples from `finish_raw(last standardised x)`."""
+    PosteriorResult with whole-image samples from `finish_raw(last standardised x)` and the
+    `extra` fields (observed, missing, clean, snr)."""
     kept = kept_steps(model.T, stride)
     t0 = time.perf_counter()
-    frames = []
+    frames, last = [], None
     for s in steps:
+        last = s.x
         t = kept[s.t - 1] if s.t > 0 else 0
         x = model.unstandardise(s.x).astype(np.float32)
         x0 = None if s.x0_pred is None else model.unstandardise(s.x0_pred).astype(np.float32)
         frames.append((t, x, x0))
         yield m.PosteriorFrame(model_id=state.model_id, request=cmd.request, task=task, phase=phase, stride=stride,
                                t=t, T=model.T, window=tuple(window), x=x.copy(), x0_pred=None if x0 is None else x0.copy())
-    samples = finish_raw(model.standardise(frames[-1][1]))
+    samples = finish_raw(last)          # the sampler's own standardised x, not a round trip
     idx = np.unique(np.linspace(0, len(frames) - 1, min(KEEP_FRAMES, len(frames))).round().astype(int))
     keep = sorted({frames[i][0]: frames[i] for i in idx}.values(), key=lambda f: f[0])   # one per t, ascending
     yield m.PosteriorResult(
@@ -65,17 +67,7 @@ def _stream(state, model, cmd, task: str, phase: str, stride: int, steps, window
         seconds=time.perf_counter() - t0, window=tuple(window), **summary(samples),
         trajectory=np.stack([f[1] for f in keep]),
         x0_trajectory=np.stack([f[2] if f[2] is not None else np.full_like(f[1], np.nan) for f in keep]),
-        ts=np.asarray([f[0] for f in keep], dtype=np.int64), **finish_raw.extra)
-
-
-class _Finish:
-    """A callable with the result's extra fields attached (observed, missing, clean, snr)."""
-
-    def __init__(self, fn, **extra):
-        self.fn, self.extra = fn, extra
-
-    def __call__(self, x):
-        return self.fn(x)
+        ts=np.asarray([f[0] for f in keep], dtype=np.int64), **extra)
 
 
 def _inpaint(state, cmd: m.Inpaint):
@@ -85,13 +77,16 @@ def _inpaint(state, cmd: m.Inpaint):
     window = window_for(model, missing, cmd.margin)
     if window[0] == window[1]:
         raise ValueError("nothing to fill: paint a region first")
-    done = _Finish(lambda x: finish(model, image, missing, window, x), observed=image.astype(np.float32),
-                   missing=missing.copy())
+
+    def done(x):
+        return finish(model, image, missing, window, x)
+
+    extra = {"observed": image.astype(np.float32), "missing": missing.copy()}
     resample = tuple(cmd.resample) if cmd.resample else None
     for phase, stride in _passes(cmd):
         steps = inpaint_progressive(model, image, missing, n, cmd.seed, stride, state.device, window,
                                     resample if phase == "full" else None)
-        yield from _stream(state, model, cmd, "inpaint", phase, stride, steps, window, done)
+        yield from _stream(state, model, cmd, "inpaint", phase, stride, steps, window, done, extra)
 
 
 def _denoise(state, cmd: m.Denoise):
@@ -102,11 +97,14 @@ def _denoise(state, cmd: m.Denoise):
     n = max(int(cmd.n), 1)
     noisy = add_noise(clean, model.data_std, cmd.snr, cmd.noise_seed)
     window = (0, clean.shape[1], 0, clean.shape[2])
-    done = _Finish(lambda x: model.unstandardise(x).astype(np.float32), observed=noisy.astype(np.float32),
-                   clean=clean.astype(np.float32), snr=float(cmd.snr))
+
+    def done(x):
+        return model.unstandardise(x).astype(np.float32)
+
+    extra = {"observed": noisy.astype(np.float32), "clean": clean.astype(np.float32), "snr": float(cmd.snr)}
     for phase, stride in _passes(cmd):
         steps = denoise_progressive(model, noisy, cmd.snr, n, cmd.seed, stride, device=state.device)
-        yield from _stream(state, model, cmd, "denoise", phase, stride, steps, window, done)
+        yield from _stream(state, model, cmd, "denoise", phase, stride, steps, window, done, extra)
 
 
 def _data_images(state, cmd: m.DataImages):
