@@ -131,6 +131,8 @@ def test_an_opened_image_model_is_shown_within_2s_while_the_entropy_job_runs(qtb
 def test_another_2d_set_is_shown_in_its_own_shape_beside_the_models_k(qtbot, window):
     got = []
     window.client.trajectory.connect(lambda ev: ev.direction == "forward" and got.append(ev.x))
+    # The model's own fresh evaluation first: K must then stay put when the data set changes.
+    qtbot.waitUntil(lambda: "evaluating" not in window.training_panel.progress.text(), timeout=20000)
     k_before = window.training_panel.progress.text()
     window.data_panel.name.setCurrentText("moons")
     qtbot.waitUntil(lambda: bool(got), timeout=10000)
