@@ -19,6 +19,11 @@ class EngineState:
         self.model: DiffusionModel | None = None
         self.model_id = 0
         self.path = ""
+        # A second model shown beside the open one (engine/runtime/jobs/compare.py), with
+        # ids of its own so the GUI drops events of a comparison it has closed.
+        self.compare: DiffusionModel | None = None
+        self.compare_id = 0
+        self.compare_path = ""
 
     def require_model(self) -> DiffusionModel:
         if self.model is None:
@@ -29,6 +34,17 @@ class EngineState:
         """Adopt a new model (a new id, so the GUI drops views of the old one)."""
         self.model, self.model_id, self.path = model, self.model_id + 1, path
         return self.model_changed()
+
+    def set_compare(self, model: DiffusionModel | None, path: str = "") -> int:
+        """Adopt (or with None drop) the comparison model; the open model is untouched."""
+        self.compare, self.compare_path = model, path
+        self.compare_id += 1
+        return self.compare_id
+
+    def require_compare(self) -> DiffusionModel:
+        if self.compare is None:
+            raise ValueError("no model to compare with: open one or train a variant first")
+        return self.compare
 
     def model_changed(self) -> m.ModelChanged:
         mod = self.require_model()

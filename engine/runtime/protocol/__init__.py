@@ -4,10 +4,14 @@ from engine.runtime.protocol.commands import (
     Command, LoadModel, SaveModel, Train, Sample, Diffuse, Drift, DriftSeries, Evaluate, Cancel,
     SampleProduct, LogDensityGrid, Inpaint, Denoise, DataImages, EntropyRequest, MakeData,
     TrainNamed)
+from engine.runtime.protocol.commands import (
+    CompareOpen, CompareTrain, CompareSample, CompareDiffuse, CompareEvaluate, CompareClose)
 from engine.runtime.protocol.events import (
     Event, JobStarted, JobFinished, JobFailed, ModelChanged, TrainProgress, Trajectory, SampleStep,
     DriftField, BoundResult, ProductStep, ProductTrajectory, LogDensityMap, PosteriorFrame,
     PosteriorResult, DataImagesReady, EntropyCurve, AisEstimate, DataReady)
+from engine.runtime.protocol.events import (
+    CompareChanged, CompareTrajectory, CompareBound, CompareProgress, CompareClosed)
 
 __all__ = [
     "Command", "LoadModel", "SaveModel", "Train", "Sample", "Diffuse", "Drift", "DriftSeries",
@@ -15,4 +19,6 @@ __all__ = [
     "EntropyRequest", "MakeData", "TrainNamed", "Event", "JobStarted", "JobFinished", "JobFailed",
     "ModelChanged", "TrainProgress", "Trajectory", "SampleStep", "DriftField", "BoundResult",
     "ProductStep", "ProductTrajectory", "LogDensityMap", "PosteriorFrame", "PosteriorResult",
-    "DataImagesReady", "EntropyCurve", "AisEstimate", "DataReady"]
+    "DataImagesReady", "EntropyCurve", "AisEstimate", "DataReady",
+    "CompareOpen", "CompareTrain", "CompareSample", "CompareDiffuse", "CompareEvaluate", "CompareClose",
+    "CompareChanged", "CompareTrajectory", "CompareBound", "CompareProgress", "CompareClosed"]

@@ -214,3 +214,58 @@ class TrainNamed(Command):
     keep: int = 256          # data items sent back in DataReady (tag "train") for the views
     show_forward: int = 0    # diffuse this many training items once a new model exists
     kind = "train"
+
+
+# ---- Compare runs: a second model beside the open one (engine/runtime/jobs/compare.py) ----
+@dataclass
+class CompareOpen(Command):
+    """Open a model file as the comparison (2-D point models, beside a 2-D open model)."""
+    path: str
+    kind = "compare_open"
+
+
+@dataclass
+class CompareTrain(Command):
+    """Train a variant of the open model with `changes` (keys of VARIANT_SETTINGS in
+    engine/runtime/jobs/compare.py) and open it as the comparison when done; the open model
+    is untouched. `train`/`heldout`: raw points (None: the open model's data set built by
+    name, `n` points)."""
+    changes: dict
+    config: TrainConfig
+    train: np.ndarray | None = None
+    heldout: np.ndarray | None = None
+    n: int = 2000
+    kind = "compare_train"
+
+
+@dataclass
+class CompareSample(Command):
+    """Reverse trajectory of the comparison model with the open model's noise seed."""
+    n: int = 2000
+    seed: int = 0
+    kind = "compare_sample"
+    preempt = True
+
+
+@dataclass
+class CompareDiffuse(Command):
+    """Forward trajectory of raw data under the comparison model (same seed as the open model's)."""
+    data: np.ndarray
+    seed: int = 0
+    kind = "compare_diffuse"
+    preempt = True
+
+
+@dataclass
+class CompareEvaluate(Command):
+    """The comparison model's bound and per-step KL on raw `data` (None: its own held-out data)."""
+    data: np.ndarray | None = None
+    seed: int = 0
+    n: int = 2000
+    kind = "compare_evaluate"
+    preempt = True
+
+
+@dataclass
+class CompareClose(Command):
+    kind = "compare_close"

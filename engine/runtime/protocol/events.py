@@ -209,3 +209,54 @@ class DataReady(Event):
     heldout: np.ndarray | None = None
     n_train: int = 0
     tag: str = ""
+
+
+# ---- Compare runs. These carry `compare_id`, never `model_id`: they are not about the open
+# model, and the window routes them like events tied to no model. ----
+@dataclass
+class CompareChanged(Event):
+    """A comparison model opened (a file or a trained variant); what ModelChanged carries."""
+    compare_id: int = 0
+    main_id: int = 0            # the open model's id when it opened (a variant's parent)
+    description: str = ""
+    config: dict = field(default_factory=dict)
+    beta: np.ndarray | None = None          # index t = 0..T
+    alpha_bar: np.ndarray | None = None
+    snr: np.ndarray | None = None
+    data_mean: np.ndarray | None = None
+    data_std: np.ndarray | None = None
+    history: dict = field(default_factory=dict)
+    path: str = ""
+    changes: dict = field(default_factory=dict)   # a variant: the settings changed
+
+
+@dataclass
+class CompareTrajectory(Event):
+    """The comparison model's trajectory (T'+1, n, 2), standardised in its own scaling."""
+    compare_id: int = 0
+    direction: str = "reverse"
+    seed: int = 0
+    x: np.ndarray | None = None
+
+
+@dataclass
+class CompareBound(Event):
+    compare_id: int = 0
+    report: dict = field(default_factory=dict)
+
+
+@dataclass
+class CompareProgress(Event):
+    """A variant's training run (no comparison model exists until it finishes)."""
+    step: int = 0
+    total: int = 0
+    loss: float = 0.0
+    elapsed: float = 0.0
+    bound_bits: float | None = None
+    per_step_kl_bits: list | None = None
+    coalesce = True
+
+
+@dataclass
+class CompareClosed(Event):
+    compare_id: int = 0
