@@ -99,7 +99,6 @@ class MainWindow(QMainWindow):
         centre = QWidget()
         lay = QVBoxLayout(centre)
         lay.setContentsMargins(4, 4, 4, 0)
-        lay.addWidget(self.banner)
         self.points = PointsWorkspace(self.client, self.state, self.data_panel, autoplay=autoplay,
                                       play=self.timeline.play, on_status=self.set_engine_text,
                                       on_error=self.show_error,
@@ -129,6 +128,7 @@ class MainWindow(QMainWindow):
         self.addToolBar(Qt.TopToolBarArea, self.spare_bar)
         lay.addWidget(self.tabs, 1)
         lay.addWidget(self.timeline)
+        self.banner.float_over(self.tabs)
         self.setCentralWidget(centre)
         # A fixed width: a long job name is elided, never widens the status bar (or the window).
         self.engine_label = FitLabel("engine: idle", min_chars=10)

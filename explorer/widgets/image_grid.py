@@ -63,7 +63,9 @@ class ImagePanel:
         self._shape = None
 
     def set_frames(self, frames: np.ndarray | None, t: int, note: str = "") -> None:
-        self.frames = frames
+        # Frame every new set afresh: set_frames(None) zooms to the placeholder's (-1, 1), so
+        # keeping the old shape left a same-sized next model zoomed into that corner.
+        self.frames, self._shape = frames, None
         self.show(t)
         self.placeholder.setText(note if frames is None else "")
         if frames is None:
@@ -83,6 +85,11 @@ class ImagePanel:
             self._shape = img.shape
             self.vb.setRange(xRange=(0, img.shape[1]), yRange=(0, img.shape[0]), padding=0.02)
         self.item.setRect(0, 0, img.shape[1], img.shape[0])
+
+    def bounds(self) -> tuple[int, int] | None:
+        """(width, height) of what is shown, or None."""
+        img = self.item.image
+        return None if img is None else (img.shape[1], img.shape[0])
 
     @property
     def image(self) -> np.ndarray | None:

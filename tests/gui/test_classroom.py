@@ -8,7 +8,7 @@ import time
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, QRect
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from .conftest import answer_next_question, make_window, tiny_training
 
@@ -16,7 +16,7 @@ PROJECTOR = (1280, 720)
 
 
 def _inside(w, widget) -> bool:
-    r = QRect(widget.mapTo(w, QPoint(0, 0)), widget.size())
+    r = QRect(widget.mapTo(w, QPoint(0, 0)), QWidget.size(widget))
     return w.rect().contains(r)
 
 
@@ -49,6 +49,28 @@ def test_window_fits_a_projector_with_every_dock_inside(qtbot, tiny_model_path):
             assert (w.timeline.label.height(), w.timeline.equation.height(), w.timeline.height()) == heights
         w.set_engine_text("a very long job name " * 10)
         qtbot.wait(50)
+        assert (w.width(), w.height()) == PROJECTOR
+    finally:
+        w.close()
+
+
+def test_every_tab_fits_a_projector_with_the_docks_open(qtbot, tiny_digits_path):
+    """Each workspace's own row of controls and views fits its page at 1280×720: nothing
+    scrolled out of sight or clipped at the right (the Images tab's source text was)."""
+    w = make_window(qtbot, tiny_digits_path, wait_for_model=False, size=PROJECTOR)
+    try:
+        qtbot.waitUntil(lambda: bool(w.images.source_text), timeout=30000)
+        assert w.images.source_text.startswith("held-out #")
+        for i in range(w.tabs.count()):
+            w.tabs.setCurrentIndex(i)
+            qtbot.wait(100)
+            page = w.tabs.page(i)
+            assert page.widget().width() <= page.viewport().width() + 1, w.tabs.tabText(i)
+            for child in page.widget().findChildren(QWidget):
+                if child.isVisible() and child.width() > 0:
+                    assert _inside(w, child), (w.tabs.tabText(i), type(child).__name__, child.geometry())
+                    if type(child) is QLabel and not child.wordWrap() and child.text():   # not cut off
+                        assert child.width() >= child.sizeHint().width() - 2, (w.tabs.tabText(i), child.text())
         assert (w.width(), w.height()) == PROJECTOR
     finally:
         w.close()

@@ -78,9 +78,16 @@ def test_selection_draws_paths_and_covariance_ellipses(window, qtbot):
 def test_engine_error_is_shown_and_the_next_job_runs(window, qtbot, tmp_path):
     bad = tmp_path / "garbage.h5"
     bad.write_bytes(b"this is not hdf5" * 10)
+    page = window.tabs.currentWidget()
+    before = page.geometry()
     with qtbot.waitSignal(window.client.jobFailed, timeout=10000):
         window.files.open_model(str(bad))
     assert "garbage.h5" in window.last_error and window.banner.isVisible()
+    # The banner floats over the views: nothing below it moves (a stroke keeps its pixels).
+    qtbot.wait(50)
+    assert page.geometry() == before
+    top_left = window.banner.mapTo(window, window.banner.rect().topLeft())
+    assert window.rect().contains(top_left) and window.banner.width() > 100
     with qtbot.waitSignal(window.client.jobFinished, timeout=10000,
                           check_params_cb=lambda ev: ev.kind == "sample") as blocker:
         window.points.request_reverse()

@@ -1,29 +1,11 @@
-"""Image panels of the Images tab that are framed afresh for every new set of frames, and
-the conversion of big trajectories to 8-bit frames a slice of steps at a time.
-
-widgets.image_grid.ImagePanel re-frames its view only when the picture's shape changes,
-and set_frames(None) zooms it to (-1, 1) for the placeholder text: so a second model
-whose pictures have the first one's shape stayed zoomed into the placeholder's corner,
-a few huge grey pixels (issue 12). Here every set_frames forgets the old shape, so the
-view range always comes from the frames shown now."""
+"""Conversion of big image trajectories to 8-bit frames, a slice of steps at a time."""
 from __future__ import annotations
 
 import numpy as np
 
-from ...widgets.image_grid import ImagePanel, tile, to_display
+from ...widgets.image_grid import tile, to_display
 
 CHUNK = 8           # steps converted at once: float64 copies of a 256² trajectory stay small
-
-
-class FreshPanel(ImagePanel):
-    def set_frames(self, frames: np.ndarray | None, t: int, note: str = "") -> None:
-        self._shape = None          # frame the new pictures, whatever was shown before
-        super().set_frames(frames, t, note)
-
-    def bounds(self) -> tuple[int, int] | None:
-        """(width, height) of what is shown, or None."""
-        img = self.item.image
-        return None if img is None else (img.shape[1], img.shape[0])
 
 
 def display_frames(x: np.ndarray, mean, std, cols: int | None = None) -> np.ndarray:

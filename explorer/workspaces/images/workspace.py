@@ -22,10 +22,11 @@ from engine.data.image_io import IMAGE_FILTER, read_image
 
 from ... import settings, theme
 from ...state import AppState, ModelInfo
-from ...widgets.image_grid import grid_shape, tile, to_display
+from ...widgets.fit_label import FitLabel
+from ...widgets.image_grid import ImagePanel, grid_shape, tile, to_display
 from ..base import Workspace
 from ..inpaint.sources import distinct, downscale, factor_to_fit
-from .frames import FreshPanel, display_frames
+from .frames import display_frames
 
 TAG = "image-workspace"
 KEEP = 256            # data-set crops fetched for the bound's per-step KL bars
@@ -83,23 +84,22 @@ class ImageWorkspace(Workspace):
         self.load = QPushButton("Load PNG…")
         self.load.setToolTip(f"diffuse your own image (at its size; scaled down by a whole factor to at most "
                              f"{FORWARD_SIDE} px a side)")
-        self.source_label = theme.muted(QLabel(""))
-        self.source_label.setMinimumWidth(40)
+        self.source_label = theme.muted(FitLabel("", min_chars=3))   # elided, never clipped
         bar = QHBoxLayout()
         bar.setContentsMargins(6, 4, 6, 0)
         for widget in (QLabel("samples"), self.n, QLabel("at"), self.size, self.resample_button):
             bar.addWidget(widget)
         bar.addSpacing(24)
-        for widget in (QLabel("forward: held-out image #"), self.index, self.load):
+        for widget in (QLabel("forward of held-out #"), self.index, self.load):
             bar.addWidget(widget)
         bar.addWidget(self.source_label, 1)
 
         self.view = pg.GraphicsLayoutWidget()
         ci = self.view.ci
         ci.setSpacing(10)
-        self.reverse = FreshPanel(ci, 0, 0, "reverse samples x<sub>t</sub>")
-        self.pred = FreshPanel(ci, 0, 1, "predicted x̂<sub>0</sub>")
-        self.forward = FreshPanel(ci, 0, 2, "forward x<sub>t</sub> ~ q(x<sub>t</sub> | x<sub>0</sub>)")
+        self.reverse = ImagePanel(ci, 0, 0, "reverse samples x<sub>t</sub>")
+        self.pred = ImagePanel(ci, 0, 1, "predicted x̂<sub>0</sub>")
+        self.forward = ImagePanel(ci, 0, 2, "forward x<sub>t</sub> ~ q(x<sub>t</sub> | x<sub>0</sub>)")
         for col in range(3):
             ci.layout.setColumnStretchFactor(col, 1)
         self.caption = theme.muted(QLabel(
@@ -122,7 +122,7 @@ class ImageWorkspace(Workspace):
         for p in (self.reverse, self.pred, self.forward):
             p.set_frames(None, 0, text)
 
-    def panels(self) -> list[FreshPanel]:
+    def panels(self) -> list[ImagePanel]:
         return [self.reverse, self.pred, self.forward]
 
     # ---- the workspace interface ----------------------------------------------------------
@@ -211,7 +211,7 @@ class ImageWorkspace(Workspace):
         name = path.replace("\\", "/").rsplit("/", 1)[-1]
         self.source = img.astype(np.float64)
         self.source_text = f"{name} · {img.shape[2]}×{img.shape[1]} px" + (f" (scaled down {f}×)" if f > 1 else "")
-        self.source_label.setText(self.source_text)
+        self._show_source()
         self.request_forward()
         return True
 
@@ -276,7 +276,11 @@ class ImageWorkspace(Workspace):
         self.index.blockSignals(False)
         self.source = self.held[0]
         self.source_text = f"{data.name} training crop #0"
-        self.source_label.setText(self.source_text)
+        self._show_source()
+
+    def _show_source(self) -> None:
+        # Where the toolbar is narrow (a projector with docks open) only the size is shown.
+        self.source_label.set_variants(self.source_text, self.source_text.rpartition(" · ")[2], "")
 
     def _index_chosen(self, i: int) -> None:
         if self._pick_held(i):
@@ -288,7 +292,7 @@ class ImageWorkspace(Workspace):
         self.source = np.asarray(self.held[i], np.float64)
         h, w = self.source.shape[1:]
         self.source_text = f"held-out #{i} · {w}×{h} px"
-        self.source_label.setText(self.source_text)
+        self._show_source()
         return True
 
     def on_trajectory(self, ev: m.Trajectory) -> None:
@@ -317,7 +321,7 @@ class ImageWorkspace(Workspace):
         if ev.x0_pred is not None:
             self._live(self.pred, ev.x0_pred, cols, f"predicted x̂<sub>0</sub> from x<sub>{ev.t + 1}</sub>")
 
-    def _live(self, panel: FreshPanel, x: np.ndarray, cols: int, title: str) -> None:
+    def _live(self, panel: ImagePanel, x: np.ndarray, cols: int, title: str) -> None:
         grid = tile(to_display(x, self.mean, self.std), cols)[None]
         if panel.frames is None or panel.frames.shape[1:] != grid.shape[1:]:
             panel.set_frames(grid, 0)          # framed once, for the first step of this size
