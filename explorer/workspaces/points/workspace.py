@@ -211,6 +211,7 @@ class PointsWorkspace(Workspace):
     def request_reverse(self) -> None:
         if self.state.active:
             seed = int(np.random.default_rng().integers(1 << 30)) if self.state.reverse is not None else 0
+            self.reverse_seed = seed    # Compare runs samples its second model with the same noise
             self.client.submit(m.Sample(n=self.data.n.value(), seed=seed))
 
     def request_drift(self) -> None:
