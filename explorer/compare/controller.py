@@ -9,7 +9,8 @@ Train a variant -> the dialog (variant_dialog.py) -> CompareTrain: the worker tr
 scratch and opens it as the comparison; the open model, its unsaved-model guard and the
 Training dock are not involved. A new open model (or one of another kind) closes the
 comparison and cancels a variant still training, so no view ever mixes a comparison with a
-model it was not opened beside. Only 2-D point models are compared; other kinds get one
+model it was not opened beside. New data in the Data dock reach the comparison through the
+open model's new forward run. Only 2-D point models are compared; other kinds get one
 clear message."""
 from __future__ import annotations
 
@@ -66,7 +67,6 @@ class CompareController:
         timeline.tChanged.connect(lambda t: self.redraw())
         points.view.selectionRequested.connect(lambda *_: self.redraw())
         points.act_density.toggled.connect(lambda *_: self.redraw())
-        points.data.dataChanged.connect(lambda *_: self.request_forward())
 
     # ---- the menu -----------------------------------------------------------------------
     def _build_menu(self, bar) -> None:
