@@ -21,7 +21,7 @@ def _workspace(model_path="", saved=False) -> Workspace:
         views={"points": {"ranges": rng.normal(size=(2, 2, 2)), "selection_forward": np.array([1, 5, 9]),
                           "selection_reverse": np.array([], int), "forward": rng.normal(size=(11, 50, 2))},
                "inpaint": {"image": rng.random((1, 12, 10)), "alpha": alpha, "task": "denoise", "snr": 1.0},
-               "images": {"size": 48, "n": 9}},
+               "image": {"size": 48, "n": 9}},
         window_state=bytes(range(256)) * 3)
 
 
@@ -48,7 +48,7 @@ def test_round_trip_keeps_every_value_and_the_weights(tmp_path, tiny_model_path)
     i = back.views["inpaint"]
     np.testing.assert_array_equal(i["alpha"], ws.views["inpaint"]["alpha"])
     np.testing.assert_allclose(i["image"], ws.views["inpaint"]["image"], rtol=1e-6)
-    assert (i["task"], i["snr"]) == ("denoise", 1.0) and back.views["images"] == {"size": 48, "n": 9}
+    assert (i["task"], i["snr"]) == ("denoise", 1.0) and back.views["image"] == {"size": 48, "n": 9}
     # The embedded model: the same weights, and its own path, since that file still holds them.
     got, path = load_workspace_model(out)
     assert path == str(tiny_model_path)

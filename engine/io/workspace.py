@@ -45,7 +45,7 @@ ATTRS = {
     "data": {"name": str, "noise": float, "n": int, "size": int},
     "views/points": {},
     "views/inpaint": {"task": str, "snr": float, "label": str},
-    "views/images": {"size": int, "n": int},
+    "views/image": {"size": int, "n": int},      # the Images tab
 }
 
 
