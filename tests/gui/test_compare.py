@@ -90,6 +90,13 @@ def test_two_models_follow_one_slider(qtbot, window, other_path):
     w.points.select("forward", np.array([1, 5]))
     w.compare.redraw()
     assert w.compare.panels.panels["forward"].paths_drawn == 2
+    # Resample draws a new seed for the open model; the comparison follows with it.
+    old_main, old_compare = got["main"]["reverse"], got["compare"]["reverse"]
+    w.points.resample()
+    qtbot.waitUntil(lambda: got["main"]["reverse"] is not old_main and got["compare"]["reverse"] is not old_compare
+                    and _settled(w, got), timeout=20000)
+    assert not np.array_equal(old_main[10], got["main"]["reverse"][10])
+    np.testing.assert_array_equal(got["main"]["reverse"][10], got["compare"]["reverse"][6])
     # Closing returns the views to normal.
     w.compare.close()
     assert not w.compare.panels.shown and w.compare.frame_shown("forward") is None
@@ -135,6 +142,14 @@ def test_new_open_model_ends_the_comparison_and_other_kinds_are_refused(qtbot, w
     for i in range(w.tabs.count()):         # switching tabs never breaks the comparison
         w.tabs.setCurrentIndex(i)
     w.tabs.setCurrentWidget(w.points)
+    got = _record(w)
+    w.data_panel.n.setValue(300)
+    w.data_panel.choose("moons")            # new data: both models diffuse them
+    qtbot.waitUntil(lambda: "forward" in got["compare"] and "forward" in got["main"], timeout=20000)
+    assert got["compare"]["forward"].shape == (7, 300, 2) and got["main"]["forward"].shape == (11, 300, 2)
+    qtbot.waitUntil(lambda: w.compare.cs.forward is got["compare"]["forward"], timeout=5000)
+    w.timeline.set_t(2)
+    np.testing.assert_array_equal(w.compare.frame_shown("forward"), got["compare"]["forward"][1])
     old = w.state.model.model_id
     w.files.open_model(str(other_path), ask=False)
     qtbot.waitUntil(lambda: w.state.model.model_id != old, timeout=20000)
