@@ -254,9 +254,9 @@ class WorkspaceFiles(QObject):
             s.select(d, idx[idx < (0 if x is None else x.shape[1])])
         pts.set_t(self.state.t)
         ranges = view.get("ranges")
-        if ranges is not None:
-            for d, r in zip(DIRECTIONS, ranges):
-                pts.view.panels[d].vb.setRange(xRange=tuple(r[0]), yRange=tuple(r[1]), padding=0)
+        if ranges is not None:       # the reverse side mirrors the forward side's region
+            (x, y), _ = ranges
+            pts.view.panels["forward"].vb.setRange(xRange=tuple(x), yRange=tuple(y), padding=0)
 
     def _restore_images(self, views: dict) -> None:
         im = self.window.workspaces["image"]
