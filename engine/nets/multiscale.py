@@ -104,14 +104,15 @@ class MultiScaleNet(nn.Module):
         if ph or pw:    # reflection needs a side longer than the pad; replicate a tiny image instead
             mode = "reflect" if min(H, W) > max(ph, pw) else "replicate"
             x = F.pad(x, (0, pw, 0, ph), mode=mode)
-        h = self.features(x)
+        # NHWC: oneDNN's (and cuDNN's) faster convolution layout, ~1.5× per step on a CPU.
+        h = self.features(x.contiguous(memory_format=torch.channels_last))
         B, (Hp, Wp) = len(x), x.shape[-2:]
         folded = self.basis.fold(t, self.head, 2 * self.C)
         if folded is not None:
             w, b = folded
-            out = F.conv2d(h, w[:, :, None, None], b).view(B, 2, self.C, Hp, Wp)
+            out = F.conv2d(h, w[:, :, None, None], b).reshape(B, 2, self.C, Hp, Wp)
         else:
-            coeffs = self.head(h).view(B, self.J, 2, self.C, Hp, Wp)
+            coeffs = self.head(h).reshape(B, self.J, 2, self.C, Hp, Wp)
             out = self.basis.readout(coeffs, t)
         out = out[..., :H, :W]
-        return out[:, 0], out[:, 1]
+        return out[:, 0].contiguous(), out[:, 1].contiguous()
