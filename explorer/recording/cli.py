@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         writer = FrameWriter(args.out, args.fps, size)
         for t in ts:
             scene.show(t)
-            app.processEvents()              # the layout settles (titles change with t)
+            settle(app)
             writer.put(frame(scene.widget, size))
         path, writer = writer.finish(), None
         scene.widget.close()
@@ -92,6 +92,13 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if writer is not None:
             writer.cancel()
+
+
+def settle(app, passes: int = 3) -> None:
+    """Let the view lay itself out: a title that changes width moves the plots over more
+    than one event-loop pass (pyqtgraph's layouts)."""
+    for _ in range(passes):
+        app.processEvents()
 
 
 def _load(path: str):

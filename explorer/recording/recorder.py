@@ -27,6 +27,8 @@ from .writer import FrameWriter, WriterError
 
 MAX_PENDING = 8          # frames queued for the encoder before the recorder waits for it
 READY_WAIT_S = 3.0       # how long a frame waits for its view to be ready (then records anyway)
+SETTLE_TICKS = 2         # event-loop passes after a step before drawing it: a title that changes
+                         # width re-lays out the plots over two passes (pyqtgraph's layouts)
 
 
 class _Base(QObject):
@@ -107,6 +109,7 @@ class Recorder(_Base):
         self.timer.timeout.connect(self._tick)
         self._i = 0
         self._since = 0.0                   # when the current t was set
+        self._wait = 0                      # ticks to let pass before drawing it
         self._start_t = 0
 
     def start(self) -> "Recorder":
@@ -123,6 +126,7 @@ class Recorder(_Base):
     def _goto(self, t: int) -> None:
         self.set_t(t)
         self._since = time.perf_counter()
+        self._wait = SETTLE_TICKS
 
     def _tick(self) -> None:
         if self.writer.pending >= MAX_PENDING:
@@ -130,6 +134,9 @@ class Recorder(_Base):
         t = self.ts[self._i]
         if self.get_t() != t:                      # moved meanwhile: set it again, draw next tick
             self._goto(t)
+            return
+        if self._wait > 0:
+            self._wait -= 1
             return
         if not self.ready(t) and time.perf_counter() - self._since < READY_WAIT_S:
             return
@@ -164,7 +171,11 @@ class LiveRecorder(_Base):
         self._open()
         self.frame_signal.connect(self._frame)
         self.result_signal.connect(self._result)
-        self.start_run()
+        if self.start_run() is False:             # nothing to run (no hole painted, no image)
+            self._stop()
+            self.active = False
+            self.writer.cancel()
+            raise WriterError("nothing to record: the run did not start (paint over the pixels to fill first)")
         return self
 
     def _frame(self, ev) -> None:
