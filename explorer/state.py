@@ -3,36 +3,25 @@ model, the current 2-D data set and the step t. Widgets hold none of this, so it
 tested headless. Each workspace keeps what only it draws (e.g. the 2-D trajectories)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 
 import numpy as np
 
 from engine.model import model_kind
+from engine.runtime.protocol import ModelChanged
 
 
 @dataclass
-class ModelInfo:
-    model_id: int = 0
-    description: str = ""
-    config: dict = field(default_factory=dict)
-    beta: np.ndarray | None = None         # index t = 0..T
-    alpha_bar: np.ndarray | None = None
-    snr: np.ndarray | None = None
-    data_mean: np.ndarray | None = None
-    data_std: np.ndarray | None = None
-    path: str = ""
-    device: str = "cpu"
-    history: dict = field(default_factory=dict)
-    # Set by the window, not the event: the model a Start in the Training dock asked for
-    # (its training run sends samples and curves itself).
+class ModelInfo(ModelChanged):
+    """The open model as the window knows it: the engine's ModelChanged event (its fields,
+    not a copy of their list), plus whether a Start in the Training dock asked for it (that
+    run sends its own samples and curves)."""
     from_training: bool = False
 
     @classmethod
-    def from_event(cls, ev, from_training: bool = False) -> "ModelInfo":
-        """From an engine ModelChanged event, field by field by name."""
-        info = cls(**{f.name: getattr(ev, f.name) for f in fields(cls) if f.name != "from_training"})
+    def from_event(cls, ev: ModelChanged, from_training: bool = False) -> "ModelInfo":
+        info = cls(**{f.name: getattr(ev, f.name) for f in fields(ModelChanged)}, from_training=from_training)
         info.config, info.history = dict(info.config), dict(info.history or {})
-        info.from_training = from_training
         return info
 
     @property
