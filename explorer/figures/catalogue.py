@@ -53,7 +53,8 @@ FIGURES: tuple[Figure, ...] = (
            "H<sub>q</sub>(X<sub>t</sub>|X<sub>t−1</sub>) + H<sub>q</sub>(X<sub>t−1</sub>|X<sub>0</sub>) − "
            "H<sub>q</sub>(X<sub>t</sub>|X<sub>0</sub>) ≤ H<sub>q</sub>(X<sub>t−1</sub>|X<sub>t</sub>) ≤ "
            "H<sub>q</sub>(X<sub>t</sub>|X<sub>t−1</sub>)",
-           "The band the reverse step's entropy must lie in (paper eq. 24), and the learned f_Σ's entropy",
+           "The band the reverse step's entropy must lie in (paper eq. 24), and the learned step's own "
+           "(from f_Σ; from f_b for binary models)",
            "Ctrl+7"),
     Figure("schedule", "The diffusion schedule β_t, ᾱ_t, SNR_t", "swissroll", None,
            "ᾱ<sub>t</sub> = Π<sub>s≤t</sub>(1−β<sub>s</sub>), &nbsp;SNR<sub>t</sub> = ᾱ<sub>t</sub>/(1−ᾱ<sub>t</sub>)"

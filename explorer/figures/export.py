@@ -4,8 +4,10 @@ underneath; or a GIF, recorded by explorer/recording/ while the slider steps 0 â
 (or, for inpainting and denoising, while a fresh posterior run draws itself)."""
 from __future__ import annotations
 
+import importlib.util
+
 from PySide6.QtCore import QPointF
-from PySide6.QtGui import QImage, QPainter, QTextDocument
+from PySide6.QtGui import QColor, QImage, QPainter, QTextDocument
 from PySide6.QtWidgets import QWidget
 
 from .setups import Shown
@@ -26,13 +28,15 @@ def figure_image(shown: Shown, scale: float = SCALE) -> QImage:
     view = render(widget, scale=scale)
     doc = QTextDocument()
     doc.setDefaultFont(widget.font())
-    colour = widget.palette().windowText().color().name()
+    # The caption on the view's own background (a plot's, not the window's: they differ).
+    bg = QColor(view.pixel(min(2, view.width() - 1), min(2, view.height() - 1)))
+    colour = "#e8e8e8" if bg.lightness() < 128 else "#202020"
     doc.setDefaultStyleSheet(f"body {{ color: {colour}; }}")
     doc.setHtml(f"<body>{caption_html(shown)}</body>")
     doc.setTextWidth(max(widget.width() - 2 * PAD, 50))
     cap_h = int(round((doc.size().height() + 2 * PAD) * scale))
     out = QImage(view.width(), view.height() + cap_h, QImage.Format_RGB32)
-    out.fill(widget.palette().window().color())
+    out.fill(bg)
     p = QPainter(out)
     p.drawImage(0, 0, view)
     p.translate(QPointF(PAD * scale, view.height() + PAD * scale))
@@ -48,11 +52,8 @@ def save_png(shown: Shown, path: str, scale: float = SCALE) -> bool:
 
 
 def gif_available() -> bool:
-    try:
-        from ..recording import recorder  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    """Whether explorer/recording/ (the GIF/MP4 recorder) is installed beside this package."""
+    return importlib.util.find_spec(f"{__package__.rsplit('.', 1)[0]}.recording.recorder") is not None
 
 
 def gif_size(widget: QWidget) -> tuple[int, int]:
