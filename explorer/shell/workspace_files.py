@@ -47,6 +47,7 @@ class WorkspaceFiles(QObject):
         self._pending: tuple[str, Workspace] | None = None    # opening: waiting for its model
         self._job: int | None = None                          # the worker's job opening it
         self._save_path: str | None = None
+        self._before: tuple = ("", 0.0, 0)                  # the data dock before an open
         self._cond = None
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
@@ -146,6 +147,8 @@ class WorkspaceFiles(QObject):
         self.timer.stop()
         self._cond = None
         self.remember(path)
+        dp = self.window.data_panel
+        self._before = (self.state.data.name, float(dp.noise.value()), int(dp.n.value()))   # for a failed open
         self._adopt_data(ws, quiet=True)
         if not ws.has_model:
             self._finish(str(path), ws, trajectories=False)
@@ -190,6 +193,8 @@ class WorkspaceFiles(QObject):
     def _job_failed(self, ev) -> None:
         if self._pending is not None and ev.job == self._job:
             self._pending, self._job = None, None        # the window's banner says why
+            name, noise, n = self._before                # and the data dock is as it was
+            self._adopt_data(Workspace(data={"name": name, "noise": noise, "n": n}), quiet=True)
         elif ev.kind == "workspace_save":
             self._save_path = None
 

@@ -143,3 +143,21 @@ def test_a_damaged_workspace_is_one_banner_line_and_changes_nothing(qtbot, windo
     assert window.banner.isVisible()
     qtbot.wait(200)
     assert window.state.model.model_id == model_id and window.timeline.t == 2 and t == 0
+
+
+def test_a_workspace_whose_model_is_damaged_keeps_the_open_model_and_data(qtbot, window, tmp_path, tiny_model_path):
+    import h5py
+
+    from engine.io.workspace import Workspace, save_workspace
+    path = tmp_path / "bad_model.h5"
+    save_workspace(path, Workspace(tab="points", t=4, data={"name": "moons", "noise": 0.2, "n": 300}),
+                   load_model(tiny_model_path))
+    with h5py.File(path, "a") as f:
+        f["model/weights"].create_dataset("extra", data=np.zeros(3))
+    model_id, data = window.state.model.model_id, window.state.data.name
+    with qtbot.waitSignal(window.client.jobFailed, timeout=10000):
+        assert window.workspace_files.open_workspace(str(path))      # the rest of the file reads fine
+    assert "unexpected weight" in window.last_error and "\n" not in window.last_error
+    qtbot.wait(200)
+    assert window.state.model.model_id == model_id and window.state.data.name == data == "swissroll"
+    assert window.data_panel.selected == "swissroll" and window.timeline.t == 0
