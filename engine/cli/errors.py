@@ -1,13 +1,16 @@
 """What every command shares and nothing else: the usage error (exit 2, one line), the
-output-path check, argument checks and JSON printing. A leaf: imports no command."""
+output-path check, the memory budget, argument checks and JSON printing. A leaf: imports no command."""
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import sys
 from pathlib import Path
 
 import numpy as np
+
+from engine.io.budget import Estimate, check_memory, long_job_note, memory_limit
 
 
 class UsageError(Exception):
@@ -32,6 +35,23 @@ def check_out(path: str, *inputs) -> str:
         if given and not str(given).startswith("folder:") and Path(str(given).removeprefix("file:")).resolve() == target:
             raise UsageError(f"--out {path} is also an input; choose another output file")
     return path
+
+
+def add_max_memory(p) -> None:
+    p.add_argument("--max-memory", type=float, default=None, metavar="GB",
+                   help="refuse jobs estimated to need more memory than this (default: half the machine's)")
+
+
+def within_budget(args, est: Estimate, what: str, device="cpu", hint: str = "") -> str | None:
+    """Refuse a job over the memory limit (one line, exit 2). Returns the line to print
+    (with announce) once every check has passed, when the job will be long."""
+    check_memory(est, what, memory_limit(getattr(args, "max_memory", None)), hint)
+    return long_job_note(est, what, getattr(device, "type", str(device)))
+
+
+def announce(note: str | None) -> None:
+    if note:
+        print(note, file=sys.stderr, flush=True)
 
 
 def positive(name: str, value) -> None:

@@ -2,13 +2,14 @@
 window (the seed's MNIST table) for image models."""
 from __future__ import annotations
 
-from engine.cli.errors import UsageError, positive, print_json
-from engine.core.sampling import sample_final
+from engine.cli.errors import UsageError, add_max_memory, announce, positive, print_json, within_budget
+from engine.core.sampling import batch_rows, sample_final
 from engine.data.catalogue import heldout
 from engine.devices import pick_device
 from engine.estimators.ais import ais_log_likelihood
 from engine.estimators.bound import evaluate_bound, image_bound
 from engine.estimators.parzen import parzen_report
+from engine.io.budget import ais_cost, bound_cost, parzen_cost
 from engine.io.storage import load_model
 from engine.model import model_kind
 
@@ -26,11 +27,15 @@ def register(sub) -> None:
     e.add_argument("--ais-points", type=int, default=1000, help="held-out points for the AIS estimate")
     e.add_argument("--parzen", action="store_true", help="also the Parzen-window estimate (the seed's MNIST table)")
     e.add_argument("--parzen-samples", type=int, default=2000, help="model samples for the Parzen window")
+    add_max_memory(e)
     e.set_defaults(run=cmd_eval)
 
 
 def cmd_eval(args) -> int:
-    positive("n", args.n)
+    for k in ("n", "ais_points", "parzen_samples"):
+        positive(k.replace("_", "-"), getattr(args, k))
+    if args.ais_k < 0:
+        raise UsageError(f"--ais-k must be 0 (no AIS) or more, got {args.ais_k}")
     device = pick_device(args.device)
     model = load_model(args.model)
     kind = model_kind(model.config)
@@ -38,7 +43,9 @@ def cmd_eval(args) -> int:
         raise UsageError("--parzen is for image models (the seed's table is on MNIST); use AIS for this model")
     if args.parzen and args.parzen_samples < 2:
         raise UsageError("--parzen-samples must be at least 2")
+    note = _planned(args, model, kind, args.n or EVAL_N[kind], device)
     raw = heldout(model, args.n or EVAL_N[kind], args.seed)
+    announce(note)
     if kind == "image":
         rep = image_bound(model, raw, seed=args.seed, device=device)
     else:
@@ -56,6 +63,20 @@ def cmd_eval(args) -> int:
     else:
         _print(rep, out, kind, len(raw), tuple(model.shape), args)
     return 0
+
+
+def _planned(args, model, kind: str, n: int, device) -> str | None:
+    """Refuse an evaluation over the memory budget before the held-out data are made."""
+    net, shape, T = model.config.net, tuple(model.shape), model.T
+    est = bound_cost(net, shape, T, n, batch_rows(shape, 256) if kind == "image" else 8192)
+    parts = [f"the bound on {n} held-out examples"]
+    if args.ais_k > 0 and kind != "image":
+        est = est + ais_cost(net, shape, T, min(args.ais_points, n), args.ais_k)
+        parts.append(f"AIS with {args.ais_k} trajectories per point")
+    if args.parzen:
+        est = est + parzen_cost(net, shape, T, args.parzen_samples, n)
+        parts.append(f"a Parzen window on {args.parzen_samples} samples")
+    return within_budget(args, est, " and ".join(parts), device, "try a smaller --n, --ais-k or --parzen-samples")
 
 
 def parzen_images(model, raw, n_samples: int, seed: int, device) -> dict:

@@ -1,16 +1,23 @@
 """`inpaint` and `denoise`: posterior samples for a user image, written with
-engine.io.posterior (the file the GUI's export writes too)."""
+engine.io.posterior (the file the GUI's export writes too). The CLI walks the guides'
+progressive samplers itself, keeping only the current step (not the whole trajectory that
+the one-call inpaint()/denoise() collect) and showing a progress bar."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import numpy as np
 
-from engine.cli.errors import UsageError, check_out
-from engine.data.image_io import read_image, read_mask, write_png
+from tqdm import tqdm
+
+from engine.cli.errors import UsageError, add_max_memory, announce, check_out, within_budget
+from engine.core.respacing import kept_steps
+from engine.data.image_io import image_size, read_image, read_mask, write_png
 from engine.devices import pick_device
-from engine.guides.denoise import denoise
-from engine.guides.inpaint import inpaint
+from engine.guides.common import check_image, summary
+from engine.guides.denoise import denoise_progressive
+from engine.guides.inpaint import finish, inpaint_progressive, window_for
+from engine.io.budget import Estimate, posterior_cost
 from engine.io.posterior import write_posterior
 from engine.io.storage import load_model
 from engine.model import model_kind
@@ -39,7 +46,12 @@ def register(sub) -> None:
         p.add_argument("--device", default="auto")
         p.add_argument("--out", required=True, help="HDF5: samples, mean, std (in [0, 1])")
         p.add_argument("--png", default=None, metavar="DIR", help="also write PNGs into this folder")
+        add_max_memory(p)
         p.set_defaults(run=cmd_inpaint if name == "inpaint" else cmd_denoise)
+
+
+MAX_RESAMPLE_TIMES = 100
+READ_BYTES_PER_PIXEL = 80     # decoding: 8-bit levels, float64 copies, channel conversion
 
 
 def _load_inputs(args):
@@ -54,11 +66,52 @@ def _load_inputs(args):
         for given in (args.model, args.image, getattr(args, "mask", None)):
             if given and Path(given).resolve().parent == Path(args.png).resolve() and Path(given).name in names:
                 raise UsageError(f"--png {args.png} would overwrite the input {Path(given).name}; choose another folder")
+    resample = getattr(args, "resample", None)
+    if resample is not None and not (1 <= resample[0] and 1 <= resample[1] <= MAX_RESAMPLE_TIMES):
+        raise UsageError(f"--resample needs JUMP >= 1 and 1 <= TIMES <= {MAX_RESAMPLE_TIMES}, "
+                         f"got {resample[0]} {resample[1]}")
     model = load_model(args.model)
     if model_kind(model.config) != "image":
         raise UsageError(f"{Path(args.model).name} is not an image model (shape {tuple(model.shape)})")
+    device = pick_device(args.device)
+    size, note = image_size(args.image), None   # the header: a job too big is refused before decoding
+    if size is not None:
+        C, (w, h) = model.shape[0], size
+        est = Estimate(READ_BYTES_PER_PIXEL * w * h * (2 if hasattr(args, "mask") else 1), 0, 0)
+        if not hasattr(args, "mask"):      # denoising runs on the whole image: all is known now
+            est = est + posterior_cost(model.config.net, (C, h, w), (C, h, w), model.T, args.n, _steps(model, args))
+        note = within_budget(args, est, _what(args, w, h, (0, h, 0, w)), device, "try a smaller --n or image")
     image = read_image(args.image, channels=model.shape[0])
-    return model, image, pick_device(args.device)
+    return model, image, device, note
+
+
+def _steps(model, args) -> int:
+    """Reverse (and, resampling, re-diffusing) steps the sampler will take."""
+    T = len(kept_steps(model.T, args.stride)) if args.stride > 1 else model.T
+    resample = getattr(args, "resample", None)
+    if not resample:
+        return T
+    jump, times, steps, t = resample[0], resample[1], 0, T
+    while t > 0:                            # engine.core.sampling.resampling_path, counted
+        stop = max(t - jump, 0)
+        steps += (t - stop) * (2 * times - 1 if stop > 0 else 1)
+        t = stop
+    return steps
+
+
+def _what(args, w: int, h: int, window) -> str:
+    task = "inpainting" if hasattr(args, "mask") else "denoising"
+    area = f" (window {window[3] - window[2]}×{window[1] - window[0]})" if hasattr(args, "mask") else ""
+    return f"{task} {args.n} samples of a {w}×{h} image{area}"
+
+
+def _last_step(steps, total: int, desc: str):
+    """Run a progressive sampler to its end with a progress bar; its last step."""
+    last = None
+    with tqdm(steps, total=total + 1, unit="step", desc=desc, dynamic_ncols=True, leave=False) as bar:
+        for last in bar:
+            pass
+    return last
 
 
 def _write(args, task: str, image: np.ndarray, shown: np.ndarray, out: dict, **attrs) -> None:
@@ -76,16 +129,22 @@ def _write(args, task: str, image: np.ndarray, shown: np.ndarray, out: dict, **a
 
 
 def cmd_inpaint(args) -> int:
-    model, image, device = _load_inputs(args)
-    missing = read_mask(args.mask)
-    if missing.shape != image.shape[1:]:
-        raise UsageError(f"mask is {missing.shape[1]}×{missing.shape[0]} pixels but the image is "
-                         f"{image.shape[2]}×{image.shape[1]}")
-    if args.resample is not None and min(args.resample) < 1:
-        raise UsageError(f"--resample needs JUMP >= 1 and TIMES >= 1, got {args.resample[0]} {args.resample[1]}")
-    out = inpaint(model, image, missing, n=args.n, seed=args.seed, stride=args.stride, device=device,
-                  resample=tuple(args.resample) if args.resample else None)
-    window = [int(v) for v in out.pop("window")]
+    model, image, device, _ = _load_inputs(args)
+    size = image_size(args.mask)            # the header: a mask of the wrong size is refused unread
+    if size is not None and size != (image.shape[2], image.shape[1]):
+        raise UsageError(f"the mask is {size[0]}×{size[1]} pixels but the image is {image.shape[2]}×{image.shape[1]}")
+    image, missing = check_image(model, image, read_mask(args.mask))
+    if not missing.any():
+        raise UsageError(f"the mask {Path(args.mask).name} marks no pixel to fill (white = missing)")
+    window = window_for(model, missing)     # as engine.guides.inpaint.inpaint does
+    crop = (model.shape[0], window[1] - window[0], window[3] - window[2])
+    steps = _steps(model, args)
+    announce(within_budget(args, posterior_cost(model.config.net, crop, image.shape, model.T, args.n, steps),
+                           _what(args, image.shape[2], image.shape[1], window), device, "try a smaller --n or mask"))
+    last = _last_step(inpaint_progressive(model, image, missing, args.n, args.seed, args.stride, device, window,
+                                          tuple(args.resample) if args.resample else None), steps, "inpaint")
+    out = summary(finish(model, image, missing, window, last.x))
+    window = [int(v) for v in window]
     out["mask"] = missing
     masked = np.where(missing, 0.5, image)          # what the model saw: holes in mid grey
     _write(args, "inpaint", image, masked, out, stride=args.stride, seed=args.seed, window=window,
@@ -97,11 +156,14 @@ def cmd_inpaint(args) -> int:
 
 
 def cmd_denoise(args) -> int:
-    model, image, device = _load_inputs(args)
+    model, image, device, note = _load_inputs(args)
     if not args.snr > 0:
         raise UsageError(f"--snr must be positive, got {args.snr}")
-    r = denoise(model, noisy=image, snr=args.snr, n=args.n, seed=args.seed, stride=args.stride,
-                likelihood=args.likelihood, device=device)
+    image = check_image(model, image)       # as engine.guides.denoise.denoise does
+    announce(note)
+    last = _last_step(denoise_progressive(model, image, args.snr, args.n, args.seed, args.stride, args.likelihood,
+                                          device), _steps(model, args), "denoise")
+    r = summary(model.unstandardise(last.x))
     out = {"samples": r["samples"], "mean": r["mean"], "std": r["std"], "noisy": image}
     _write(args, "denoise", image, np.clip(image, 0, 1), out, snr=args.snr, stride=args.stride, seed=args.seed)
     print(f"denoised a {image.shape[2]}×{image.shape[1]} image at SNR {args.snr:g}, {args.n} samples; wrote {args.out}")

@@ -3,11 +3,15 @@ a batch of samples at a time (chunked by step and batch), so neither n × T × H
 network's activations for all n have to fit in memory."""
 from __future__ import annotations
 
+import math
 import time
 
-from engine.cli.errors import UsageError, check_out, positive
+from tqdm import tqdm
+
+from engine.cli.errors import UsageError, add_max_memory, announce, check_out, positive, within_budget
 from engine.core.sampling import batch_rows, batch_seed, sample_progressive
 from engine.devices import pick_device
+from engine.io.budget import check_disk, sample_cost
 from engine.io.storage import load_model, trajectory_writer
 from engine.model import model_kind
 
@@ -25,6 +29,7 @@ def register(sub) -> None:
     s.add_argument("--seed", type=int, default=0)
     s.add_argument("--device", default="auto")
     s.add_argument("--out", required=True)
+    add_max_memory(s)
     s.set_defaults(run=cmd_sample)
 
 
@@ -43,14 +48,21 @@ def cmd_sample(args) -> int:
             raise UsageError(f"--size must be between 2 and {MAX_SIDE} pixels per side, got {h} {w}")
         shape = (shape[0], h, w)
     n = args.n or SAMPLE_N[kind]
-    t0 = time.perf_counter()
     rows = batch_rows(shape, BATCH)
+    what = f"sampling {n} trajectories of shape {shape} through {model.T} steps"
+    check_disk(args.out, (model.T + 1) * n * math.prod(shape) * 4, what)
+    announce(within_budget(args, sample_cost(model.config.net, shape, model.T, n, rows=rows), what, device,
+                           "try a smaller --n or --size"))
+    t0 = time.perf_counter()
     with trajectory_writer(args.out, "reverse", (model.T + 1, n, *shape), model.data_mean, model.data_std,
                            rows=rows) as put:
-        for i, start in enumerate(range(0, n, rows)):   # each batch a whole run, into its rows of every step
-            for step in sample_progressive(model, min(rows, n - start), seed=batch_seed(args.seed, i),
-                                           device=device, shape=shape):
-                put(step.t, step.x, start)
+        with tqdm(total=-(-n // rows) * (model.T + 1), unit="step", desc="sample", dynamic_ncols=True,
+                  leave=False) as bar:
+            for i, start in enumerate(range(0, n, rows)):   # each batch a whole run, into its rows of every step
+                for step in sample_progressive(model, min(rows, n - start), seed=batch_seed(args.seed, i),
+                                               device=device, shape=shape):
+                    put(step.t, step.x, start)
+                    bar.update()
     batches = f" in batches of {rows}" if rows < n else ""
     print(f"sampled {n} of shape {shape} through {model.T} steps{batches} in {time.perf_counter() - t0:.2f} s; "
           f"wrote {args.out}")

@@ -10,10 +10,13 @@ from dataclasses import replace
 import torch
 
 from engine import presets
-from engine.cli.errors import UsageError, check_out, positive
-from engine.data.catalogue import build, is_image_data
+from engine.cli.errors import UsageError, add_max_memory, announce, check_out, positive, within_budget
+from engine.data.catalogue import N_IMAGES_MAX, build, is_image_data, kind_of
+from engine.data.images import CROP_PIXELS, image_args
 from engine.data.errors import DataError
 from engine.devices import pick_device
+from engine.io.budget import train_cost
+from engine.io.limits import T_MAX
 from engine.estimators.bound import evaluate_bound, image_bound
 from engine.io.storage import StorageError, load_model, save_model
 from engine.model import model_kind
@@ -44,6 +47,7 @@ def register(sub) -> None:
     t.add_argument("--compile", action="store_true", help="torch.compile the network for training (slow to start)")
     t.add_argument("--resume", default=None, metavar="MODEL.h5", help="continue training this model")
     t.add_argument("--out", required=True)
+    add_max_memory(t)
     t.set_defaults(run=cmd_train)
 
 
@@ -134,21 +138,49 @@ def _failed(e: Exception, run) -> int:
     return 1
 
 
+def _planned(args, cfg, name: str, device, model=None) -> str | None:
+    """Refuse a run over the memory budget before its data are built (one line); say when
+    it will be long. Shapes not known yet (a folder's channels) are taken at their largest."""
+    if not 2 <= cfg.T <= T_MAX:
+        raise UsageError(f"--T must be between 2 and {T_MAX}, got {cfg.T}")
+    tcfg = train_config(name, args, device)
+    kind, rows = kind_of(name), int(args.n)
+    if model is not None:
+        shape = tuple(model.shape)
+    elif kind == "image":
+        size = int(args.size or image_args(name).get("size", 32))
+        shape = (3, size, size)
+    else:
+        shape = (64,) if kind == "binary" else (2,)
+    if kind == "image":
+        rows = min(rows, N_IMAGES_MAX, CROP_PIXELS // max(shape[-1] * shape[-2], 1)) * 10 // 9 + 1
+    elif name.startswith("file:") or name.endswith((".csv", ".npy", ".txt")):
+        rows = 0            # a file's size is bounded by its loader (engine/data/points.py)
+    else:
+        rows += max(rows // 5, 2000)        # the held-out draw
+    est = train_cost(cfg.net, shape, cfg.T, rows, tcfg.steps, tcfg.batch, tcfg.eval_points, tcfg.eval_every)
+    return within_budget(args, est, f"training {tcfg.steps} steps of batch {tcfg.batch} on {name}", device,
+                         "try a smaller --n or --batch")
+
+
 def _train_on(args, device) -> int:
     if args.resume:
         model = load_model(args.resume)
         name = check_same_data(model, args.data)
+        note = _planned(args, model.config, name, device, model)
         data = build(name, args.n, args.seed + model.step, {**model.config.data_args, **_given(_data_args(args), name)})
         prep = continue_model(model, data, args.seed + model.step)
     else:
         if args.data is None:
             raise UsageError("--data is required (or --resume MODEL.h5)")
+        note = _planned(args, model_overrides(presets.model_defaults(args.data), args), args.data, device)
         data = build(args.data, args.n, args.seed, _given(_data_args(args), args.data))
         cfg = presets.model_defaults(data.name)
         prep = new_model(model_overrides(cfg, args), data, args.seed)
         model = prep.model
     held_raw = data.heldout[:EVAL_IMAGES]
     del data            # the raw training set (GBs for 20000 large crops) is not needed while training
+    announce(note if distributed.is_main() else None)
     train_with_bar(prep, train_config(model.config.data, args, device))
     distributed.debug_dump_weights(model)
     if not distributed.is_main():

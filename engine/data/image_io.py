@@ -14,11 +14,9 @@ IMAGE_FILTER = "Images (" + " ".join(f"*{s}" for s in IMAGE_SUFFIXES) + ")"   # 
 MAX_PIXELS = 50_000_000     # refuse bigger images before decoding them
 
 
-def read_image(path: str | Path, channels: int | None = None, max_pixels: int = MAX_PIXELS) -> np.ndarray:
-    """One image file -> (C, H, W) float64 in [0, 1]. An 8-bit level k reads as the centre
-    of its bin, (k + 0.5)/256, which is what the dequantised training data average to.
-    The header is checked before decoding: huge or broken files raise one-line DataErrors."""
-    import imageio.v3 as iio
+def image_size(path: str | Path, max_pixels: int = MAX_PIXELS) -> tuple[int, int] | None:
+    """(width, height) from the file's header alone (None for a format Pillow does not
+    know); DataError for a missing file or one over `max_pixels` (decompression bombs)."""
     from PIL import Image
 
     path = Path(path)
@@ -32,9 +30,20 @@ def read_image(path: str | Path, channels: int | None = None, max_pixels: int = 
     except Image.DecompressionBombError:                # Pillow's own, far bigger, limit
         raise DataError(f"{path.name} is over the limit of {max_pixels / 1e6:.0f} megapixels") from None
     except Exception:
-        w = h = None                                    # not a Pillow format: let imageio try
-    if w is not None and w * h > max_pixels:
+        return None                                     # not a Pillow format: let imageio try
+    if w * h > max_pixels:
         raise DataError(f"{path.name} is {w}×{h} pixels, over the limit of {max_pixels / 1e6:.0f} megapixels")
+    return w, h
+
+
+def read_image(path: str | Path, channels: int | None = None, max_pixels: int = MAX_PIXELS) -> np.ndarray:
+    """One image file -> (C, H, W) float64 in [0, 1]. An 8-bit level k reads as the centre
+    of its bin, (k + 0.5)/256, which is what the dequantised training data average to.
+    The header is checked before decoding: huge or broken files raise one-line DataErrors."""
+    import imageio.v3 as iio
+
+    path = Path(path)
+    image_size(path, max_pixels)
     try:
         arr = np.asarray(iio.imread(path))
     except Exception as e:
