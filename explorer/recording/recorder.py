@@ -22,7 +22,7 @@ from typing import Callable
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
-from .render import frame
+from .render import render, to_array
 from .writer import FrameWriter, WriterError
 
 MAX_PENDING = 8          # frames queued for the encoder before the recorder waits for it
@@ -50,7 +50,10 @@ class _Base(QObject):
         self.active = True
 
     def _put(self) -> None:
-        self.writer.put(frame(self.widget, self.size))
+        # Drawn here (widgets live on this thread); the QImage (reentrant, not shared after
+        # this) becomes numpy on the encoder thread.
+        img = render(self.widget, self.size)
+        self.writer.put(lambda: to_array(img))
         self.frames += 1
 
     def cancel(self) -> None:

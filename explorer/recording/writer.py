@@ -59,12 +59,18 @@ class FrameWriter:
         self._thread.start()
 
     # ---- the caller's side ---------------------------------------------------------------
-    def put(self, frame: np.ndarray) -> None:
-        """Queue one frame; it must not be changed afterwards (pass a copy)."""
+    def put(self, frame) -> None:
+        """Queue one frame, (H, W, 3) uint8 that must not change afterwards (pass a copy), or
+        a function returning one, called on the encoder thread (the GUI hands over a
+        rendered image and its conversion to numpy runs off the GUI thread)."""
+        if not callable(frame):
+            self._check(frame)
+        self._queue.put(frame)
+
+    def _check(self, frame: np.ndarray) -> None:
         w, h = self.size
         if frame.shape != (h, w, 3) or frame.dtype != np.uint8:
             raise WriterError(f"frame of shape {frame.shape} {frame.dtype}; expected ({h}, {w}, 3) uint8")
-        self._queue.put(frame)
 
     @property
     def pending(self) -> int:
@@ -107,6 +113,9 @@ class FrameWriter:
                 if frame is _END or self._cancelled.is_set():
                     break
                 if self.error is None:
+                    if callable(frame):
+                        frame = frame()
+                        self._check(frame)
                     out.append(frame)
                     self.frames += 1
             out.close()
