@@ -3,6 +3,7 @@ worker thread) can show progress and stop cooperatively between steps; and the o
 (data -> split -> statistics -> model) that the CLI and the worker both use."""
 from __future__ import annotations
 
+import copy
 import math
 import time
 from dataclasses import dataclass, replace
@@ -111,9 +112,12 @@ def train(model, x_train: np.ndarray, x_heldout: np.ndarray, cfg: TrainConfig):
 
     per = int(np.prod(model.shape)) if image else None   # bits per pixel
     eval_batch = batch_rows(tuple(model.shape), 8192)    # large images: fewer per batch (memory)
+    good = pending = None    # snapshots: the last one whose step had a finite loss, the newest
     try:
         for step in range(start_step, end_step):
             net.train()   # whoever ran between steps (evaluation, sampling, AIS) left it in eval
+            if (step - start_step) % SNAPSHOT_EVERY == 0:
+                pending = Snapshot.take(model, opt)
             frac = (step - start_step) / max(cfg.steps, 1)
             lr = cfg.lr * (cfg.lr_final + (1 - cfg.lr_final) * 0.5 * (1 + math.cos(math.pi * frac)))
             for g in opt.param_groups:
@@ -122,11 +126,17 @@ def train(model, x_train: np.ndarray, x_heldout: np.ndarray, cfg: TrainConfig):
             opt.zero_grad(set_to_none=True)
             loss.backward()
             val = _average(loss, shared, device) if world > 1 else None
-            torch.nn.utils.clip_grad_norm_(list(model.parameters()), 10.0)
-            opt.step()
+            norm = float(torch.nn.utils.clip_grad_norm_(list(model.parameters()), 10.0))
             val = loss.item() if val is None else val
-            if not math.isfinite(val):
-                raise FloatingPointError(f"training diverged at step {step + 1} (loss {val}); try a lower --lr")
+            if not (math.isfinite(val) and math.isfinite(norm)):    # before the step: weights untouched by it
+                kept = (good or pending).restore(model, opt)
+                what = f"loss {val}" if not math.isfinite(val) else f"gradient norm {norm}"
+                raise TrainingDiverged(
+                    f"training stopped at step {step + 1}: the {what} is not a finite number; the weights and "
+                    f"optimiser state of step {kept} were restored; try a lower learning rate (now {cfg.lr:g})")
+            if pending is not None and pending.step == step:
+                good = pending      # its step's loss and gradients were finite
+            opt.step()
             running = val if running is None else 0.98 * running + 0.02 * val
             model.step = step + 1
             distributed.debug_fail(model.step - start_step)
@@ -147,6 +157,48 @@ def train(model, x_train: np.ndarray, x_heldout: np.ndarray, cfg: TrainConfig):
         model.optimizer_state = opt.state_dict()
         release_net(net, device, image)
         net.eval()
+
+
+class TrainingDiverged(FloatingPointError, ValueError):
+    """The loss or a gradient became NaN or infinite; the model holds its last good weights.
+    A ValueError too, so the CLI reports it as one line (exit 2) and the worker as a banner."""
+
+
+# A copy of the weights and Adam's moments is kept every few steps, so a step whose loss or
+# gradients are not finite can be undone to the last copy whose own step was finite (the
+# bad step is caught before it changes anything, but the steps before it may have made the
+# weights that overflow). Every 5 steps: a copy costs ~0.14 ms for the 2-D net (0.4 ms for
+# the image net), ~3% of a 2-D training step if taken every step, < 1% this way.
+SNAPSHOT_EVERY = 5
+
+
+@dataclass
+class Snapshot:
+    step: int
+    weights: dict
+    optimiser: dict
+    history: dict
+
+    @classmethod
+    def take(cls, model, opt) -> "Snapshot":
+        weights = {f"net.{k}": v.detach().clone() for k, v in model.net.state_dict().items()}
+        weights.update({f"schedule.{k}": v.detach().clone() for k, v in model.schedule.state_dict().items()})
+        state = opt.state_dict()        # references: clone the tensors, copy the small rest
+        kept = {"state": {i: {k: v.clone() if torch.is_tensor(v) else copy.deepcopy(v) for k, v in slots.items()}
+                          for i, slots in state["state"].items()},
+                "param_groups": copy.deepcopy(state["param_groups"])}
+        return cls(model.step, weights, kept,
+                   {k: len(v) for k, v in model.history.items()})
+
+    def restore(self, model, opt) -> int:
+        with torch.no_grad():
+            model.net.load_state_dict({k[4:]: v for k, v in self.weights.items() if k.startswith("net.")})
+            model.schedule.load_state_dict({k[9:]: v for k, v in self.weights.items() if k.startswith("schedule.")})
+        opt.load_state_dict(self.optimiser)
+        model.step = self.step
+        for k, values in model.history.items():   # records made after the snapshot go too
+            del values[self.history.get(k, len(values)):]
+        return self.step
 
 
 def _seed(seed: int, start_step: int, rank: int) -> int:

@@ -13,7 +13,7 @@ from engine.data.split import PointData
 from engine.runtime import protocol as m
 from engine.runtime.jobs.paper import TrainingAis
 from engine.runtime.jobs.state import EngineState, forward_trajectory_event, reverse_trajectory
-from engine.training import check_same_data, continue_model, new_model, train
+from engine.training import TrainingDiverged, check_same_data, continue_model, new_model, train
 
 
 def _ready(data: PointData, keep: int, tag: str) -> m.DataReady:
@@ -78,6 +78,13 @@ def train_steps(state: EngineState, prep, cfg, refresh_seconds: float, refresh_n
             if time.perf_counter() - last_refresh > refresh_seconds or p.done:
                 yield reverse_trajectory(state, refresh_n, seed=p.step)
                 last_refresh = time.perf_counter()
+    except TrainingDiverged:
+        # The model holds its last good weights again: show them, then fail with the message
+        # (the GUI's banner), leaving a usable model open.
+        steps.close()
+        yield state.model_changed()
+        yield reverse_trajectory(state, refresh_n, seed=model.step)
+        raise
     finally:
         steps.close()   # now, not at garbage collection: keeps the optimiser state, leaves eval mode
     yield state.model_changed()
