@@ -17,6 +17,7 @@ from engine.data.catalogue import POINT_SETS
 from engine.presets import ASSETS
 
 from . import settings, theme
+from .compare.controller import CompareController
 from .docks.data.panel import DataPanel
 from .docks.entropy.control import EntropyControl
 from .docks.entropy.plot import EntropyPlot
@@ -25,7 +26,10 @@ from .docks.training.control import TrainingControl
 from .docks.training.panel import TrainingPanel
 from .engine_client import EngineClient
 from .shell.file_menu import FileMenu
+from .shell.figures_menu import FiguresMenu, Stage
+from .shell.workspace_files import WorkspaceFiles
 from .shell.help_menu import HelpMenu
+from .shell.record_menu import RecordMenu
 from .shell.unsaved_guard import UnsavedGuard
 from .shell.view_menu import ViewMenu
 from .state import AppState, ModelInfo
@@ -72,7 +76,16 @@ class MainWindow(QMainWindow):
         self.entropy = EntropyControl(self.entropy_plot, self.entropy_dock, self.client, self.state)
         self._build_menus()
         self._connect()
+        self.compare = CompareController(self, self.client, self.state, self.points, self.timeline,
+                                         self.training_panel.plots, self.schedule_panel.plot,
+                                         train_config=self.training.train_config,
+                                         steps=self.training_panel.steps.value, on_error=self.show_error,
+                                         on_message=lambda text: self.statusBar().showMessage(text, 5000))
         self._restore_settings()
+        self.figures = FiguresMenu(self.menuBar(), Stage.of(self), before=self.help_menu)
+        self.workspace_files = WorkspaceFiles(self.file_menu, self, unsaved=lambda: self.guard.unsaved,
+                                              may_replace=self.guard.may_replace, on_error=self.show_error,
+                                              after=self.files.save)
         self._show_toolbar()
         path = model_path or (str(DEFAULT_MODEL) if DEFAULT_MODEL.is_file() else None)
         if path:
@@ -201,6 +214,9 @@ class MainWindow(QMainWindow):
                               paper_figure=self.points.show_paper_figure, quit=self.close,
                               may_replace=self.guard.may_replace)
         self.help = HelpMenu(self.help_menu, self)
+        self.recording = RecordMenu(self.menuBar(), self, timeline=self.timeline, workspaces=self.workspaces,
+                                    current=self.tabs.currentWidget, on_error=self.show_error,
+                                    on_message=lambda text: self.statusBar().showMessage(text, 5000))
         for key, slot in ((Qt.Key_Space, self.timeline.toggle_play), (Qt.Key_Left, lambda: self.timeline.step(-1)),
                           (Qt.Key_Right, lambda: self.timeline.step(1)), (Qt.Key_Home, lambda: self.timeline.set_t(0)),
                           (Qt.Key_End, lambda: self.timeline.set_t(self.state.T))):

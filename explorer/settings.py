@@ -12,17 +12,18 @@ def settings() -> QSettings:
     return QSettings(QSettings.IniFormat, QSettings.UserScope, ORG, APP)
 
 
-def recent_files() -> list[str]:
-    value = settings().value("recent", [])
+def recent_files(key: str = "recent") -> list[str]:
+    """Recent models (or, by key, recent workspaces: explorer/shell/workspace_files.py)."""
+    value = settings().value(key, [])
     if isinstance(value, str):      # INI stores a one-item list as a plain string
         value = [value]
     return [str(v) for v in (value or [])]
 
 
-def add_recent(path: str) -> list[str]:
-    files = [path] + [p for p in recent_files() if p != path]
+def add_recent(path: str, key: str = "recent") -> list[str]:
+    files = [path] + [p for p in recent_files(key) if p != path]
     files = files[:MAX_RECENT]
-    settings().setValue("recent", files)
+    settings().setValue(key, files)
     return files
 
 

@@ -26,9 +26,11 @@ def test_no_pickle_anywhere():
 # The engine modules the GUI may import: a pinned, small surface (the design's rule), so a
 # new dependency of explorer/ on engine internals is a decision, not an accident.
 EXPLORER_MAY_IMPORT = {
+    "engine.cli.errors",     # explorer/recording/cli.py: the `animate` command (it needs Qt)
     "engine.core.respacing", "engine.core.sampling", "engine.core.schedules", "engine.data.binary", "engine.data.catalogue",
     "engine.data.errors", "engine.data.image_io", "engine.data.points", "engine.data.split",
     "engine.guides.denoise", "engine.io.posterior", "engine.io.storage", "engine.model", "engine.presets",
+    "engine.io.workspace",   # explorer/shell/workspace_files.py: checks a workspace file before opening it
     "engine.runtime.protocol", "engine.runtime.worker",
 }
 
