@@ -3,10 +3,10 @@ Runs only on the worker thread; every array put in an event is copied so the GUI
 from __future__ import annotations
 
 from engine.runtime import protocol as m
-from engine.runtime.jobs import compare, inpaint, models, paper, product, sampling, training
+from engine.runtime.jobs import compare, inpaint, models, paper, product, sampling, training, workspace
 from engine.runtime.jobs.state import EngineState
 
-_FEATURES = (models, training, sampling, product, inpaint, paper, compare)
+_FEATURES = (models, training, sampling, product, inpaint, paper, compare, workspace)
 HANDLERS = {k: v for mod in _FEATURES for k, v in mod.HANDLERS.items()}
 DESCRIBE = {k: v for mod in _FEATURES for k, v in mod.DESCRIBE.items()}
 DONE = {k: v for mod in _FEATURES for k, v in mod.DONE.items()}

@@ -10,6 +10,7 @@ from engine.runtime.protocol.events import (
     Event, JobStarted, JobFinished, JobFailed, ModelChanged, TrainProgress, Trajectory, SampleStep,
     DriftField, BoundResult, ProductStep, ProductTrajectory, LogDensityMap, PosteriorFrame,
     PosteriorResult, DataImagesReady, EntropyCurve, AisEstimate, DataReady)
+from engine.runtime.protocol.workspaces import OpenWorkspaceModel, SaveWorkspace
 from engine.runtime.protocol.events import (
     CompareChanged, CompareTrajectory, CompareBound, CompareProgress, CompareClosed)
 
@@ -21,4 +22,5 @@ __all__ = [
     "ProductStep", "ProductTrajectory", "LogDensityMap", "PosteriorFrame", "PosteriorResult",
     "DataImagesReady", "EntropyCurve", "AisEstimate", "DataReady",
     "CompareOpen", "CompareTrain", "CompareSample", "CompareDiffuse", "CompareEvaluate", "CompareClose",
-    "CompareChanged", "CompareTrajectory", "CompareBound", "CompareProgress", "CompareClosed"]
+    "CompareChanged", "CompareTrajectory", "CompareBound", "CompareProgress", "CompareClosed",
+    "SaveWorkspace", "OpenWorkspaceModel"]
