@@ -44,7 +44,7 @@ FIGURES: tuple[Figure, ...] = (
     Figure("inpaint", "Inpainting: a centred hole filled from the posterior", "texture", ("texture",),
            f"p̃({X0}) ∝ p({X0})·r({X0}): &nbsp;known pixels held at a draw of q({X}|{X0}), the hole sampled "
            f"from p({X1}|{X})",
-           "A held-out bark image with a centred hole; posterior samples fill it, the known pixels kept exactly",
+           "A held-out grass image with a centred hole; posterior samples fill it, the known pixels kept exactly",
            "Ctrl+5"),
     Figure("denoise", "Denoising at SNR 1", "texture", ("texture",),
            f"r({X0}) = N(y; {X0}, σ²I), SNR = 1: &nbsp;each reverse mean moves μ ← μ + Σ·∂log r/∂x",
