@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -37,14 +39,57 @@ def _read_umask() -> int:
 _FILE_MODE = 0o666 & ~_read_umask()
 
 
+TEMP_SUFFIX = ".de.tmp"     # our temp files: ".NAME.PID.RANDOM.de.tmp", beside the file they become
+_TEMP_NAME = re.compile(r"^\..+\.(\d+)\.[a-z0-9_]+" + re.escape(TEMP_SUFFIX) + "$")
+_STARTED = time.time()      # this process's start (near enough: when storage was imported)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:         # not ours to signal (or no such call here): assume it lives
+        return True
+    return True
+
+
+def remove_stale_temps(folder: str | Path) -> int:
+    """Delete our temp files in `folder` that no live save can own: their process is gone
+    (a save killed half-way), or it is this process's number but older than this process.
+    Returns how many went. Called before each save, so a kill leaves at most one behind
+    until the next save to that folder."""
+    gone = 0
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    for e in entries:
+        m = _TEMP_NAME.match(e.name)
+        if not m or not e.is_file(follow_symlinks=False):
+            continue
+        pid = int(m.group(1))
+        try:
+            stale = not _alive(pid) if pid != os.getpid() else e.stat().st_mtime < _STARTED
+            if stale:
+                os.unlink(e.path)
+                gone += 1
+        except OSError:
+            pass            # raced with another cleaner, or not ours to remove
+    return gone
+
+
 @contextmanager
 def atomic_h5(path: str | Path):
-    """Open a temp HDF5 file beside `path`; rename it over `path` only if all went well."""
+    """Open a temp HDF5 file beside `path`; rename it over `path` only if all went well.
+    A process killed mid-save leaves `path` as it was and a temp file that the next save to
+    the folder removes (remove_stale_temps)."""
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise StorageError(f"folder does not exist: {folder}")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    remove_stale_temps(folder)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=TEMP_SUFFIX, dir=folder)
     os.close(fd)
     try:
         with h5py.File(tmp, "w") as f:
