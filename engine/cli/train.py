@@ -7,7 +7,6 @@ import sys
 import time
 from dataclasses import replace
 
-import torch
 
 from engine import presets
 from engine.cli.errors import UsageError, add_max_memory, announce, check_out, positive, within_budget

@@ -22,6 +22,8 @@ def image_size(path: str | Path, max_pixels: int = MAX_PIXELS) -> tuple[int, int
     path = Path(path)
     if not path.is_file():
         raise DataError(f"no such image: {path}")
+    if path.stat().st_size == 0:
+        raise DataError(f"{path.name} is empty")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -46,9 +48,9 @@ def read_image(path: str | Path, channels: int | None = None, max_pixels: int = 
     image_size(path, max_pixels)
     try:
         arr = np.asarray(iio.imread(path))
-    except Exception as e:
-        msg = str(e).splitlines()[0] if str(e) else type(e).__name__
-        raise DataError(f"cannot read image {path.name}: {msg[:120]}") from None
+    except Exception as e:      # the decoders' own words are for developers; say what it means
+        why = "not an image file this app can read" if "backend" in str(e) else "damaged or truncated image data"
+        raise DataError(f"cannot read image {path.name}: {why}") from None
     if arr.ndim == 3 and arr.shape[0] > 1 and arr.shape[-1] not in (1, 3, 4):
         arr = arr[0]                                    # animated GIF/TIFF stack: first frame
     if arr.ndim not in (2, 3) or arr.size == 0 or arr.size > max_pixels * 4:

@@ -2,6 +2,7 @@
 standardising is the model's job (its mean and std are stored with it)."""
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -48,21 +49,60 @@ GENERATORS = {"swissroll": swissroll, "moons": moons, "eightgaussians": eightgau
               "checkerboard": checkerboard, "circles": circles}
 
 
+MAX_CSV_BYTES = 200 << 20          # a CSV this big holds ~10 million points; parsing needs ~20× its size
+MAX_POINTS = 50_000_000            # rows of a .npy file
+
+
 def load_points_file(path: str | Path) -> np.ndarray:
-    """User points from CSV (x,y per line; a header line is skipped) or NPY, shape (n, 2)."""
+    """User points from CSV (x,y per line; a header line is skipped) or NPY, shape (n, 2).
+    Sizes, shapes and types are checked before reading (an .npy header can declare any size)."""
     path = Path(path)
     if not path.is_file():
         raise DataError(f"no such file: {path}")
+    size = path.stat().st_size
+    if size == 0:
+        raise DataError(f"{path.name} is empty")
     try:
         if path.suffix.lower() == ".npy":
+            _check_npy_header(path, size)
             pts = np.load(path, allow_pickle=False)
         else:
-            pts = np.genfromtxt(path, delimiter=",", dtype=np.float64, invalid_raise=True)
-            if pts.ndim == 2 and np.isnan(pts[0]).all():
+            if size > MAX_CSV_BYTES:
+                raise DataError(f"{path.name} is {size / 2**20:.0f} MB; CSV files of points are read up to "
+                                f"{MAX_CSV_BYTES >> 20} MB (save larger sets as .npy)")
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")     # numpy warns about empty input; we say it ourselves
+                pts = np.genfromtxt(path, delimiter=",", dtype=np.float64, invalid_raise=True)
+            if pts.ndim == 2 and len(pts) and np.isnan(pts[0]).all():
                 pts = pts[1:]  # header line
-    except Exception as e:  # numpy's messages are long; keep the first line
-        raise DataError(f"cannot read points from {path.name}: {str(e).splitlines()[0]}") from None
+    except DataError:
+        raise
+    except Exception as e:  # numpy's messages are long; keep the line that says where
+        lines = [ln.strip() for ln in str(e).splitlines() if ln.strip()]
+        where = next((ln for ln in lines if ln.startswith("Line #")), lines[0] if lines else type(e).__name__)
+        raise DataError(f"cannot read points from {path.name}: {where[:120]}") from None
     return validate_points(pts, path.name)
+
+
+def _check_npy_header(path: Path, size: int) -> None:
+    """An .npy of plain numbers, shape (n, 2), whose data fill the file exactly."""
+    fmt = np.lib.format
+    try:
+        with open(path, "rb") as fh:
+            version = fmt.read_magic(fh)
+            read = fmt.read_array_header_1_0 if version == (1, 0) else fmt.read_array_header_2_0
+            shape, _, dtype = read(fh)
+            offset = fh.tell()
+    except Exception:
+        raise DataError(f"{path.name} is not a readable .npy file (damaged header?)") from None
+    if dtype.names is not None or dtype.subdtype is not None or dtype.kind not in "fiu":
+        raise DataError(f"{path.name} holds {dtype} values; points must be plain numbers")
+    if len(shape) != 2 or shape[1] != 2:
+        raise DataError(f"{path.name}: points must have shape (n, 2), got {shape}")
+    if shape[0] > MAX_POINTS:
+        raise DataError(f"{path.name} declares {shape[0]:,} points; at most {MAX_POINTS:,} are read")
+    if offset + shape[0] * 2 * dtype.itemsize != size:
+        raise DataError(f"{path.name} is truncated or damaged: its header declares {shape[0]:,} points")
 
 
 def validate_points(pts: np.ndarray, what: str = "points") -> np.ndarray:
@@ -70,7 +110,7 @@ def validate_points(pts: np.ndarray, what: str = "points") -> np.ndarray:
     if pts.ndim != 2 or pts.shape[1] != 2:
         raise DataError(f"{what}: points must have shape (n, 2), got {pts.shape}")
     if not np.isfinite(pts).all():
-        raise DataError(f"{what}: contains NaN or infinite values")
+        raise DataError(f"{what}: contains NaN, infinite or missing values")
     if len(pts) < 10:
         raise DataError(f"{what}: need at least 10 points, got {len(pts)}")
     if (pts.std(0) == 0).any():

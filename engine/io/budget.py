@@ -146,7 +146,7 @@ def bound_cost(net: dict, shape, T: int, n: int, batch: int = 8192, itemsize: in
     d = int(math.prod(shape))
     acts, flops = net_cost(net, shape)
     rows = min(n, batch)
-    return Estimate(3 * n * d * F64 + rows * (acts + 4 * d) * itemsize, n * T * flops, -(-n // rows) * T)
+    return Estimate(6 * n * d * F64 + rows * (acts + 4 * d) * itemsize, n * T * flops, -(-n // rows) * T)
 
 
 def ais_cost(net: dict, shape, T: int, points: int, k: int, batch: int = 20000, itemsize: int = F64) -> Estimate:
@@ -177,9 +177,10 @@ def sample_cost(net: dict, shape, T: int, n: int, keep: int = 0, rows: int | Non
 
 
 def forward_cost(shape, T: int, n: int) -> Estimate:
-    """The forward process kept whole: (T + 1, n, d) float32 plus the float64 data."""
+    """The forward process kept whole: (T + 1, n, d) float32 plus the float64 data (made,
+    held out, standardised, the step's tensors: ~9 copies measured)."""
     d = int(math.prod(shape))
-    return Estimate((T + 1) * n * d * F32 + 4 * n * d * F64, 10.0 * T * n * d, T)
+    return Estimate((T + 1) * n * d * F32 + 9 * n * d * F64, 10.0 * T * n * d, T)
 
 
 def posterior_cost(net: dict, window, image, T: int, n: int, steps: int) -> Estimate:

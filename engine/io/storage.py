@@ -312,10 +312,27 @@ def trajectory_writer(path: str | Path, name: str, shape: tuple, data_mean, data
 
 
 def load_trajectory(path: str | Path, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A (T+1, n, ...) trajectory and the standardisation it was written with. Its size is
+    checked against the memory budget before it is read (a header can declare any size);
+    the values must be finite."""
+    from engine.io.budget import memory_limit
+
+    fname = Path(path).name
     with open_checked(path, TRAJ_KIND) as f:
-        if name not in f:
-            raise StorageError(f"{Path(path).name} has no dataset {name!r}")
         try:
-            return (np.asarray(f[name][()]), np.asarray(f.attrs["data_mean"]), np.asarray(f.attrs["data_std"]))
-        except (KeyError, OSError) as e:
-            raise StorageError(f"{Path(path).name} is damaged: {str(e).splitlines()[0]}") from None
+            check_links(f)
+            if name not in f:
+                raise StorageError(f"{fname} has no dataset {name!r}")
+            ds = f[name]
+            if not isinstance(ds, h5py.Dataset) or ds.ndim < 3:
+                raise StorageError(f"{fname}: {name} is not a (T+1, n, ...) trajectory")
+            x = _read(ds, name, max_items=memory_limit() // 8)
+            mean, std = (np.asarray(f.attrs[k], dtype=np.float64) for k in ("data_mean", "data_std"))
+        except StorageError as e:
+            raise StorageError(f"{fname}: {e}" if not str(e).startswith(fname) else str(e)) from None
+        except (KeyError, OSError, ValueError, TypeError, RuntimeError) as e:
+            msg = str(e).splitlines()[0] if str(e) else type(e).__name__
+            raise StorageError(f"{fname} is damaged: {msg}") from None
+    if mean.shape != std.shape or not (np.isfinite(mean).all() and np.isfinite(std).all() and (std > 0).all()):
+        raise StorageError(f"{fname} is damaged: bad data standardisation")
+    return x, mean, std
