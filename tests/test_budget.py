@@ -81,3 +81,20 @@ def test_estimates_match_measured_peaks(argv, estimate, baseline, tmp_path):
     used, est = max(rss - baseline, 0), estimate().bytes
     assert used <= 2 * est + 40 * MB and est <= 3 * used + 40 * MB, (argv[0], used / MB, est / MB)
     os.remove(tmp_path / "out.h5")
+
+
+def test_worker_job_refuses_a_batch_over_the_memory_budget():
+    """The GUI's training job checks the batch before training (its data are built already)."""
+    from engine.data.points import make_points
+    from engine.model import ModelConfig
+    from engine.runtime import jobs
+    from engine.runtime import protocol as m
+    from engine.training import TrainConfig
+
+    state = jobs.EngineState("cpu")
+    data = make_points("swissroll", n=1000, seed=0)
+    cmd = m.Train(train=data.train, heldout=data.heldout, model_config=ModelConfig(T=10, shape=(2,)),
+                  config=TrainConfig(steps=2, batch=10 ** 9), refresh_n=50)
+    with pytest.raises(ValueError, match="memory") as e:
+        list(jobs.run(state, cmd))
+    assert "\n" not in str(e.value) and "batch" in str(e.value)

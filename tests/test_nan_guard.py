@@ -119,3 +119,4 @@ def test_cli_diverging_training_exits_2_and_writes_nothing(tmp_path):
     lines = [ln for ln in r.stderr.replace("\r", "\n").splitlines() if ln.startswith("error")]
     assert len(lines) == 1 and "lower learning rate" in lines[0] and "Traceback" not in r.stderr
     assert not out.exists() and not list(tmp_path.iterdir())
+

@@ -10,6 +10,7 @@ import numpy as np
 
 from engine.data.catalogue import build
 from engine.data.split import PointData
+from engine.io.budget import check_memory, memory_limit, train_cost
 from engine.runtime import protocol as m
 from engine.runtime.jobs.paper import TrainingAis
 from engine.runtime.jobs.state import EngineState, forward_trajectory_event, reverse_trajectory
@@ -64,6 +65,10 @@ def train_steps(state: EngineState, prep, cfg, refresh_seconds: float, refresh_n
     and the changed model at the end."""
     model, x_train, x_held = prep.model, prep.x_train, prep.x_held
     cfg.device = str(state.device)
+    # The data are in memory already; refuse a batch whose activations would not fit.
+    check_memory(train_cost(model.config.net, tuple(model.shape), model.T, 0, cfg.steps, cfg.batch, cfg.eval_points,
+                            cfg.eval_every), f"training with batches of {cfg.batch}", memory_limit(),
+                 "try a smaller batch")
     last_refresh = time.perf_counter()
     ais = TrainingAis(state, x_held)   # AIS log p beside some bound evaluations
     steps = train(model, x_train, x_held, cfg)
