@@ -90,7 +90,7 @@ DATA = {
     "csv 3 columns": (_csv("x,y,z\n" + "\n".join("1,2,3" for _ in range(50))), "3 columns|shape"),
     "csv ragged rows": (_csv(rows + "\n1,2,3\n"), "columns"),
     "csv NaN": (_csv(rows + "\nnan,1\n"), "NaN"),
-    "csv inf": (_csv(rows + "\ninf,1\n"), "NaN or infinite"),
+    "csv inf": (_csv(rows + "\ninf,1\n"), "infinite"),
     "csv empty": (_csv(""), "empty"),
     "csv text": (_csv("hello world\nthis is not,data\n" * 20), "points|columns"),
     "csv truncated line": (_csv(rows + "\n1.0,"), "NaN|columns"),

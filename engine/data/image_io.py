@@ -47,7 +47,9 @@ def read_image(path: str | Path, channels: int | None = None, max_pixels: int = 
     path = Path(path)
     image_size(path, max_pixels)
     try:
-        arr = np.asarray(iio.imread(path))
+        with warnings.catch_warnings():             # imageio's plugins warn about themselves
+            warnings.simplefilter("ignore")
+            arr = np.asarray(iio.imread(path))
     except Exception as e:      # the decoders' own words are for developers; say what it means
         why = "not an image file this app can read" if "backend" in str(e) else "damaged or truncated image data"
         raise DataError(f"cannot read image {path.name}: {why}") from None
