@@ -130,10 +130,10 @@ def train(model, x_train: np.ndarray, x_heldout: np.ndarray, cfg: TrainConfig):
             val = loss.item() if val is None else val
             if not (math.isfinite(val) and math.isfinite(norm)):    # before the step: weights untouched by it
                 kept = (good or pending).restore(model, opt)
-                what = f"loss {val}" if not math.isfinite(val) else f"gradient norm {norm}"
+                what = f"the loss became {val}" if not math.isfinite(val) else f"the gradients became {norm}"
                 raise TrainingDiverged(
-                    f"training stopped at step {step + 1}: the {what} is not a finite number; the weights and "
-                    f"optimiser state of step {kept} were restored; try a lower learning rate (now {cfg.lr:g})")
+                    f"training stopped at step {step + 1}: {what}; the weights and optimiser state of step {kept} "
+                    f"were restored; try a lower learning rate (now {cfg.lr:g})")
             if pending is not None and pending.step == step:
                 good = pending      # its step's loss and gradients were finite
             opt.step()
