@@ -102,3 +102,31 @@ def test_bad_data_files_through_the_data_dock(window, qtbot, tmp_path, name):
     good = tmp_path / "good.csv"
     np.savetxt(good, np.random.default_rng(0).normal(size=(50, 2)), delimiter=",")
     assert panel.load_file(str(good)) and panel.current == "file:good.csv" and len(panel.points) == 50
+
+
+def test_training_that_diverges_is_one_banner_line_and_the_model_stays_usable(window, qtbot, monkeypatch):
+    """A NaN loss at the 30th step (injected): the banner says so, the window shows the
+    restored model's finite samples, and the next job runs."""
+    from engine import training
+
+    from .conftest import tiny_training
+    real, calls = training.bound_loss, [0]
+
+    def poisoned(*a, **k):
+        calls[0] += 1
+        loss = real(*a, **k)
+        return loss * float("nan") if calls[0] == 30 else loss
+
+    monkeypatch.setattr(training, "bound_loss", poisoned)
+    tiny_training(window, steps=60)
+    with qtbot.waitSignal(window.client.jobFailed, timeout=30000, check_params_cb=lambda ev: ev.kind == "train"):
+        window.training_panel.start.click()
+    qtbot.wait(50)
+    text = window.banner.text
+    assert "\n" not in text and "step 30" in text and "lower learning rate" in text, text
+    assert window.state.has_model and window.state.T == 10
+    assert np.isfinite(window.points.state.reverse).all()
+    with qtbot.waitSignal(window.client.jobFinished, timeout=10000,
+                          check_params_cb=lambda ev: ev.kind == "sample") as done:
+        window.points.request_reverse()
+    assert not done.args[0].cancelled and np.isfinite(window.points.state.reverse).all()
