@@ -4,6 +4,7 @@ progressive samplers itself, keeping only the current step (not the whole trajec
 the one-call inpaint()/denoise() collect) and showing a progress bar."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -62,9 +63,9 @@ def _load_inputs(args):
     if args.png and not Path(args.png).is_dir():
         raise UsageError(f"--png folder does not exist: {args.png}")
     if args.png:            # the PNGs written there must not replace an input either
-        names = {"mean.png", "std.png", "observed.png", *(f"sample_{i:02d}.png" for i in range(args.n))}
         for given in (args.model, args.image, getattr(args, "mask", None)):
-            if given and Path(given).resolve().parent == Path(args.png).resolve() and Path(given).name in names:
+            if given and Path(given).resolve().parent == Path(args.png).resolve() and _png_written(Path(given).name,
+                                                                                                  args.n):
                 raise UsageError(f"--png {args.png} would overwrite the input {Path(given).name}; choose another folder")
     resample = getattr(args, "resample", None)
     if resample is not None and not (1 <= resample[0] and 1 <= resample[1] <= MAX_RESAMPLE_TIMES):
@@ -83,6 +84,14 @@ def _load_inputs(args):
         note = within_budget(args, est, _what(args, w, h, (0, h, 0, w)), device, "try a smaller --n or image")
     image = read_image(args.image, channels=model.shape[0])
     return model, image, device, note
+
+
+def _png_written(name: str, n: int) -> bool:
+    """Whether --png writes a file of this name (sample_00.png .. for n samples, mean, std, observed)."""
+    m = re.fullmatch(r"sample_(\d+)\.png", name)
+    if m:
+        return int(m.group(1)) < n and name == f"sample_{int(m.group(1)):02d}.png"
+    return name in ("mean.png", "std.png", "observed.png")
 
 
 def _steps(model, args) -> int:
