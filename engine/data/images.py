@@ -209,6 +209,13 @@ def canvas_images(name: str, args: dict, n: int, seed: int = 0, side: int = CANV
     raise DataError(f"{name} has no full-size held-out images; load your own PNG")
 
 
+def training_regions(name: str, args: dict) -> list[np.ndarray]:
+    """The rectangles training crops are drawn from, for a bundled photo set (the rest of
+    each source image beside its held-out block)."""
+    args = image_args(name, **{k: v for k, v in args.items() if k != "levels"})
+    return [r for im in _sources(name, args) for r in split_regions(im)[0]]
+
+
 def _folder(folder: str, n: int, size: int, channels: int, seed: int):
     path = Path(folder)
     if not path.is_dir():
