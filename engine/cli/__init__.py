@@ -17,7 +17,9 @@ COMMANDS = (train, evaluate, sample, diffuse, pretrain, posterior)
 
 def build_parser() -> Parser:
     p = Parser(prog="diffusion-explorer", description="Diffusion probabilistic models (Sohl-Dickstein et al. "
-               "2015). Without a command, opens the GUI.")
+               "2015). Without a command, opens the GUI.",
+               # animate draws with the GUI's views, so it lives in explorer/ (main.py sends it there).
+               epilog="animate: record a model's diffusion to GIF or MP4 (python main.py animate --help)")
     sub = p.add_subparsers(dest="command", parser_class=Parser)
     for module in COMMANDS:
         module.register(sub)
