@@ -100,13 +100,13 @@ def main() -> None:
     shoot(app, w, out / "images.png")
     w.close()
 
-    w = window(app, "digits.h5")
+    w = window(app, "texture.h5")          # a full-size held-out grass image, a 64×64 hole
     w.tabs.setCurrentWidget(w.inpaint)
     wait(app, lambda: w.inpaint.ready)
-    w.inpaint.pick(6)
+    w.inpaint.pick(0)
     settle(app, 0.5)
-    drag(w.inpaint.canvas, [(1.0, 10.0), (5.0, 10.5), (10.0, 10.0), (14.5, 10.5)])
-    drag(w.inpaint.canvas, [(1.0, 12.5), (8.0, 13.0), (14.5, 12.5)])
+    w.inpaint.canvas.set_tool("rect")
+    drag(w.inpaint.canvas, [(96.0, 96.0), (128.0, 128.0), (160.0, 160.0)])
     shoot(app, w, out / "inpaint.png")
     w.close()
 
