@@ -50,7 +50,8 @@ def test_two_ranks_train_a_2d_model_like_one_process_with_twice_the_batch(tmp_pa
     assert r.returncode == 0, r.stderr
     two, one = (evaluate(tmp_path / f"{k}.h5", "--n", "4000") for k in ("two", "one"))
     assert np.isfinite(two["K_bits"])
-    assert abs(two["K_bits"] - one["K_bits"]) < max(two["K_stderr_bits"], one["K_stderr_bits"])
+    # Two trainings differ by their noise: within 2 standard errors of the difference.
+    assert abs(two["K_bits"] - one["K_bits"]) < 2 * np.hypot(two["K_stderr_bits"], one["K_stderr_bits"])
     with h5py.File(tmp_path / "two.h5") as f:
         assert f.attrs["step"] == 200 and len(f["history/step"]) >= 1
         assert not [k for k in f["weights"] if "module" in k]        # no DDP prefixes

@@ -108,3 +108,22 @@ def test_trajectory_files_validate(tmp_path):
         storage.load_trajectory(p, "reverse")
     with pytest.raises(StorageError):
         load_model(p)   # a trajectory is not a model
+
+
+def test_a_refused_file_leaves_h5py_free_for_other_threads(tiny_model_path, tmp_path):
+    """A NaN weight is refused part-way through reading the weights; the worker thread's
+    next h5py call must not wait on a lock the abandoned read still holds."""
+    import threading
+
+    bad = tmp_path / "nan.h5"
+    shutil.copy(tiny_model_path, bad)
+    with h5py.File(bad, "a") as f:
+        f["weights/net.head.bias"][...] = np.nan
+    with pytest.raises(StorageError) as err:
+        load_model(bad)
+    loaded = []
+    other = threading.Thread(target=lambda: loaded.append(load_model(tiny_model_path)), daemon=True)
+    other.start()
+    other.join(20)
+    assert loaded, "another thread could not open a model after a refused one"
+    del err

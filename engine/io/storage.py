@@ -233,8 +233,15 @@ def load_model(path: str | Path, device="cpu") -> DiffusionModel:
     return model.to(device)
 
 
+def _members(group: h5py.Group) -> list:
+    """(name, item) pairs, read at once: h5py's items() iterator holds its global lock
+    between items, so abandoning it on an error (a NaN weight) would leave every other
+    thread's h5py call waiting until the generator is collected."""
+    return list(group.items())
+
+
 def _walk(group, prefix=""):
-    for k, v in group.items():
+    for k, v in _members(group):
         if isinstance(v, h5py.Group):
             yield from _walk(v, f"{prefix}{k}/")
         else:
@@ -270,9 +277,9 @@ def _load_optimizer(g: h5py.Group, weights: dict) -> dict:
     if "state" in g:
         if len(g["state"]) > len(weights) + 1:
             raise StorageError("optimizer state has more entries than the model has weights")
-        for idx, slots in g["state"].items():
+        for idx, slots in _members(g["state"]):
             state[int(idx)] = {k: torch.from_numpy(_read(v, f"optimizer/{idx}/{k}", max_items=biggest))
-                               for k, v in slots.items()}
+                               for k, v in _members(slots)}
     groups = json.loads(str(g.attrs["param_groups"]))
     if not isinstance(groups, list):
         raise StorageError("optimizer param_groups is not a list")

@@ -43,6 +43,12 @@ class _Base(QObject):
         self.writer: FrameWriter | None = None
         self.frames = 0
         self.active = False
+        # One timer for the whole recording, made here: a timer and closure made per finish
+        # (and deleteLater'd from its own slot) crashed PySide when the recorder went first.
+        self._closing: tuple[threading.Thread, dict] | None = None
+        self._poll = QTimer(self)
+        self._poll.setInterval(20)
+        self._poll.timeout.connect(self._check_closed)
 
     def _open(self) -> None:
         """The encoder, started; WriterError (one line) for a bad path, size or fps."""
@@ -50,10 +56,9 @@ class _Base(QObject):
         self.active = True
 
     def _put(self) -> None:
-        # Drawn here (widgets live on this thread); the QImage (reentrant, not shared after
-        # this) becomes numpy on the encoder thread.
-        img = render(self.widget, self.size)
-        self.writer.put(lambda: to_array(img))
+        # Drawn and copied to numpy here: a Qt object handed to the encoder thread would be
+        # released there, and PySide wrappers dying off the GUI thread crashed the app.
+        self.writer.put(to_array(render(self.widget, self.size)))
         self.frames += 1
 
     def cancel(self) -> None:
@@ -75,27 +80,25 @@ class _Base(QObject):
         self.active = False
         writer, outcome = self.writer, {}
 
-        def close():
+        def close():                        # plain thread: no Qt here
             try:
                 outcome["path"] = str(writer.finish())
             except WriterError as e:
                 outcome["error"] = str(e)
         closer = threading.Thread(target=close, name="frame-writer-close", daemon=True)
+        self._closing = (closer, outcome)
         closer.start()
-        poll = QTimer(self)
-        poll.setInterval(20)
+        self._poll.start()
 
-        def check():
-            if closer.is_alive():
-                return
-            poll.stop()
-            poll.deleteLater()
-            if "path" in outcome:
-                self.finished.emit(outcome["path"])
-            else:
-                self.failed.emit(outcome.get("error", "the recording failed"))
-        poll.timeout.connect(check)
-        poll.start()
+    def _check_closed(self) -> None:
+        if self._closing is None or self._closing[0].is_alive():
+            return
+        self._poll.stop()
+        outcome, self._closing = self._closing[1], None
+        if "path" in outcome:
+            self.finished.emit(outcome["path"])
+        else:
+            self.failed.emit(outcome.get("error", "the recording failed"))
 
 
 class Recorder(_Base):

@@ -145,7 +145,9 @@ def test_new_open_model_ends_the_comparison_and_other_kinds_are_refused(qtbot, w
     got = _record(w)
     w.data_panel.n.setValue(300)
     w.data_panel.choose("moons")            # new data: both models diffuse them
-    qtbot.waitUntil(lambda: "forward" in got["compare"] and "forward" in got["main"], timeout=20000)
+    # (a forward run of the old 400 points may still be on its way: wait for the new data's)
+    qtbot.waitUntil(lambda: all("forward" in got[side] and got[side]["forward"].shape[1] == 300
+                                for side in ("compare", "main")), timeout=20000)
     assert got["compare"]["forward"].shape == (7, 300, 2) and got["main"]["forward"].shape == (11, 300, 2)
     qtbot.waitUntil(lambda: w.compare.cs.forward is got["compare"]["forward"], timeout=5000)
     w.timeline.set_t(2)
