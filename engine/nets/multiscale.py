@@ -25,15 +25,20 @@ class MultiScaleConv(nn.Module):
         self.upsample = upsample
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        size = x.shape[-2:]
-        out = self.convs[0](x)
+        B, _, H, W = x.shape
+        out, pooled = self.convs[0](x), x
         for s, conv in enumerate(self.convs[1:], start=1):
-            y = conv(F.avg_pool2d(x, 2 ** s))
+            pooled = F.avg_pool2d(pooled, 2)    # = pooling x by 2^s, from a 4× smaller input
+            y = conv(pooled)
             if self.upsample == "nearest":
-                out = out + F.interpolate(y, size=size, mode="nearest")
+                # Nearest upsampling by k added by broadcasting over k×k blocks: no upsampled
+                # copy (the sides are multiples of k: the net pads them so).
+                k = 2 ** s
+                blocks = out.view(B, -1, H // k, k, W // k, k)
+                blocks += y[:, :, :, None, :, None]
             else:
-                out = out + F.interpolate(y, size=size, mode="bilinear", align_corners=False)
-        return F.leaky_relu(out, SLOPE)
+                out += F.interpolate(y, size=(H, W), mode="bilinear", align_corners=False)
+        return F.leaky_relu_(out, SLOPE)      # in place: a conv's output, not needed again
 
 
 class MultiScaleNet(nn.Module):
