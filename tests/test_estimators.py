@@ -138,3 +138,16 @@ def test_parzen_window_recovers_a_known_density():
     assert 0.05 < good["parzen_sigma"] < 1.0
     wrong = parzen_report(rng.normal(size=(2000, 2)) * 2.5, rng.normal(size=(1000, 2)))
     assert wrong["parzen_nats"] < good["parzen_nats"] - 0.3
+
+
+def test_bound_reports_progress_for_every_batch_and_step(tiny_model_path):
+    """eval's progress bar: one report per (batch, step), ending at the total, and the
+    figures are the same as without it."""
+    from engine.io.storage import load_model
+    model = load_model(tiny_model_path)
+    x = np.random.default_rng(0).normal(size=(300, 2))
+    seen = []
+    rep = evaluate_bound(model, x, seed=1, batch=128, progress=lambda done, total: seen.append((done, total)))
+    steps = model.T - model.diffusion.first_learned_step + 1
+    assert seen == [(i, 3 * steps) for i in range(1, 3 * steps + 1)]
+    assert rep.K_bits == evaluate_bound(model, x, seed=1, batch=128).K_bits

@@ -2,6 +2,8 @@
 window (the seed's MNIST table) for image models."""
 from __future__ import annotations
 
+from tqdm import tqdm
+
 from engine.cli.errors import UsageError, add_max_memory, announce, positive, print_json, within_budget
 from engine.core.sampling import batch_rows, sample_final
 from engine.data.catalogue import heldout
@@ -46,10 +48,14 @@ def cmd_eval(args) -> int:
     note = _planned(args, model, kind, args.n or EVAL_N[kind], device)
     raw = heldout(model, args.n or EVAL_N[kind], args.seed)
     announce(note)
-    if kind == "image":
-        rep = image_bound(model, raw, seed=args.seed, device=device)
-    else:
-        rep = evaluate_bound(model, model.standardise(raw), seed=args.seed, device=device)
+    with tqdm(unit="step", desc="bound", dynamic_ncols=True, leave=False) as bar:
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+        if kind == "image":
+            rep = image_bound(model, raw, seed=args.seed, device=device, progress=progress)
+        else:
+            rep = evaluate_bound(model, model.standardise(raw), seed=args.seed, device=device, progress=progress)
     out = rep.as_json()
     if args.ais_k > 0 and kind != "image":
         ll, se, _ = ais_log_likelihood(model, model.standardise(raw[: args.ais_points]), args.ais_k,

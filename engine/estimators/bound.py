@@ -44,10 +44,11 @@ class BoundReport:
 
 @torch.no_grad()
 def evaluate_bound(model, x0: np.ndarray, seed: int = 0, batch: int = 8192, device="cpu",
-                   per: int | None = None) -> BoundReport:
+                   per: int | None = None, progress=None) -> BoundReport:
     """K over all t = 2..T (one x_t draw per point and step), per point in bits.
 
-    `per` divides per-example figures (the number of dimensions for per-pixel units).
+    `per` divides per-example figures (the number of dimensions for per-pixel units);
+    progress(done, total), if given, hears of every (batch, step) evaluated (the CLI's bar).
     """
     diff, net = model.diffusion, model.net
     dev = torch.device(device)
@@ -60,17 +61,22 @@ def evaluate_bound(model, x0: np.ndarray, seed: int = 0, batch: int = 8192, devi
     kl_sum = np.zeros(T + 1)
     total = np.zeros(n)
     net.eval()
+    steps = range(diff.first_learned_step, T + 1)
+    units, done = len(steps) * math.ceil(n / batch), 0
     for s in range(0, n, batch):
         xb = torch.as_tensor(x0[s:s + batch]).to(dev, dt)
         b = len(xb)
         edge, prior = diff.edge_and_prior(xb, c)
         per_ex = -(edge + prior)
         kl_sum[1] += edge.sum().item()   # the fixed final step's edge term, where it is fixed
-        for t in range(diff.first_learned_step, T + 1):
+        for t in steps:
             tt = torch.full((b,), t, device=dev, dtype=torch.long)
             kl, _ = diff.kl_term(net, xb, tt, diff.noise_like(xb, gen), c)
             kl_sum[t] += kl.sum().item()
             per_ex = per_ex - kl
+            done += 1
+            if progress is not None:
+                progress(done, units)
         total[s:s + b] = per_ex.double().cpu().numpy()
     ent = float(diff.entropy_terms(d)) / LN2 / per
     total_bits = total / LN2 / per + ent
@@ -86,7 +92,7 @@ def evaluate_bound(model, x0: np.ndarray, seed: int = 0, batch: int = 8192, devi
     )
 
 
-def image_bound(model, raw: np.ndarray, seed: int = 0, device="cpu"):
+def image_bound(model, raw: np.ndarray, seed: int = 0, device="cpu", progress=None):
     """The bound on dequantised images, per pixel (per dimension, ÷ C·H·W), in bits.
 
     K_bits / L_null_bits: density of the data standardised to unit variance per channel,
@@ -102,7 +108,7 @@ def image_bound(model, raw: np.ndarray, seed: int = 0, device="cpu"):
     d = int(np.prod(model.shape))
     # 256 images a batch, fewer for large ones: the net's activations grow with pixels.
     rep = evaluate_bound(model, model.standardise(x), seed=seed, device=device, per=d,
-                         batch=batch_rows(tuple(model.shape), 256))
+                         batch=batch_rows(tuple(model.shape), 256), progress=progress)
     log_jac = -float(np.mean(np.broadcast_to(np.log2(model.data_std), (model.shape[0], 1, 1))))
     rep.unit = "bits per pixel"
     rep.extra.update(shape=list(model.shape), levels=levels, log_jacobian_bits=log_jac,
