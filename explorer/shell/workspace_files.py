@@ -261,7 +261,7 @@ class WorkspaceFiles(QObject):
         ranges = view.get("ranges")
         if ranges is not None:       # the reverse side mirrors the forward side's region
             (x, y), _ = ranges
-            pts.view.panels["forward"].vb.setRange(xRange=tuple(x), yRange=tuple(y), padding=0)
+            pts.view.panels["forward"].vb.setRange(xRange=tuple(map(float, x)), yRange=tuple(map(float, y)), padding=0)
 
     def _restore_images(self, views: dict) -> None:
         im = self.window.workspaces["image"]
