@@ -48,7 +48,7 @@ def test_open_sample_and_close_leave_the_open_model_alone(state, other_path):
     main, main_id = state.model, state.model_id
     (opened,) = events(state, m.CompareOpen(str(other_path)))
     assert isinstance(opened, m.CompareChanged) and opened.compare_id == state.compare_id == 1
-    assert opened.config["T"] == 6 and len(opened.beta) == 7 and opened.main_id == main_id
+    assert opened.model.config["T"] == 6 and len(opened.model.beta) == 7 and opened.main_id == main_id
     (rev,) = events(state, m.CompareSample(n=50, seed=3))
     (fwd,) = events(state, m.CompareDiffuse(data=build("swissroll", 80, 1, {}).train, seed=0))
     (bound,) = events(state, m.CompareEvaluate(n=100))
@@ -93,7 +93,7 @@ def test_variant_trains_beside_the_open_model(state):
     assert progress and progress[-1].step == 12 and any(p.bound_bits is not None for p in progress)
     last = evs[-1]
     assert isinstance(last, m.CompareChanged) and last.changes == {"T": 6}
-    assert state.compare.T == 6 and state.compare.step == 12 and len(last.history["bound_bits"]) == 2
+    assert state.compare.T == 6 and state.compare.step == 12 and len(last.model.history["bound_bits"]) == 2
     assert state.model is main and state.model_id == main_id and main.step == step and main.T == 10
     assert state.compare.config.net == main.config.net and state.compare.config.schedule == main.config.schedule
 

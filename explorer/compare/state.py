@@ -68,10 +68,11 @@ class CompareState:
 
     def adopt(self, ev) -> None:
         """A CompareChanged event: a new comparison (nothing of the previous one is kept)."""
-        self.__init__(compare_id=ev.compare_id, main_id=ev.main_id, config=dict(ev.config),
-                      description=ev.description, path=ev.path, changes=dict(ev.changes),
-                      arrays={"beta": ev.beta, "alpha_bar": ev.alpha_bar, "snr": ev.snr},
-                      data_mean=ev.data_mean, data_std=ev.data_std, history=dict(ev.history or {}))
+        mod = ev.model
+        self.__init__(compare_id=ev.compare_id, main_id=ev.main_id, config=dict(mod.config),
+                      description=mod.description, path=mod.path, changes=dict(ev.changes),
+                      arrays={"beta": mod.beta, "alpha_bar": mod.alpha_bar, "snr": mod.snr},
+                      data_mean=mod.data_mean, data_std=mod.data_std, history=dict(mod.history or {}))
 
     def close(self) -> None:
         self.__init__()

@@ -8,7 +8,6 @@ Only 2-D point models are compared: the views that show both side by side are th
 anything else is refused with one clear message."""
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from engine.estimators.bound import evaluate_bound
 from engine.io.storage import load_model
 from engine.model import DiffusionModel, ModelConfig, model_kind
 from engine.runtime import protocol as m
-from engine.runtime.jobs.state import EngineState
+from engine.runtime.jobs.state import EngineState, model_event
 from engine.training import new_model, train
 
 # What a variant may change, and how the dialog names each.
@@ -67,13 +66,10 @@ def variant_config(base: ModelConfig, changes: dict) -> ModelConfig:
 
 
 def compare_changed(state: EngineState, changes: dict | None = None) -> m.CompareChanged:
-    mod = state.require_compare()
-    a = mod.schedule.arrays()
-    return m.CompareChanged(
-        compare_id=state.compare_id, main_id=state.model_id, description=mod.describe(),
-        config=json.loads(mod.config.to_json()), beta=a.beta.copy(), alpha_bar=a.alpha_bar.copy(),
-        snr=a.snr.copy(), data_mean=mod.data_mean.copy(), data_std=mod.data_std.copy(),
-        history={k: list(v) for k, v in mod.history.items()}, path=state.compare_path, changes=dict(changes or {}))
+    # model_id 0: the nested event describes no open model, so no view could take it for one.
+    model = model_event(state.require_compare(), 0, state.compare_path, state.device.type)
+    return m.CompareChanged(compare_id=state.compare_id, main_id=state.model_id, model=model,
+                            changes=dict(changes or {}))
 
 
 def _main_points(state: EngineState) -> DiffusionModel:

@@ -47,13 +47,18 @@ class EngineState:
         return self.compare
 
     def model_changed(self) -> m.ModelChanged:
-        mod = self.require_model()
-        a = mod.schedule.arrays()
-        return m.ModelChanged(
-            model_id=self.model_id, description=mod.describe(), config=_config_dict(mod),
-            beta=a.beta.copy(), alpha_bar=a.alpha_bar.copy(), snr=a.snr.copy(),
-            data_mean=mod.data_mean.copy(), data_std=mod.data_std.copy(),
-            history={k: list(v) for k, v in mod.history.items()}, path=self.path, device=self.device.type)
+        return model_event(self.require_model(), self.model_id, self.path, self.device.type)
+
+
+def model_event(mod: DiffusionModel, model_id: int, path: str, device: str) -> m.ModelChanged:
+    """What the views need to draw a model, as copies: for the open model and, nested in
+    CompareChanged, for the comparison."""
+    a = mod.schedule.arrays()
+    return m.ModelChanged(
+        model_id=model_id, description=mod.describe(), config=_config_dict(mod),
+        beta=a.beta.copy(), alpha_bar=a.alpha_bar.copy(), snr=a.snr.copy(),
+        data_mean=mod.data_mean.copy(), data_std=mod.data_std.copy(),
+        history={k: list(v) for k, v in mod.history.items()}, path=path, device=device)
 
 
 def _config_dict(model) -> dict:

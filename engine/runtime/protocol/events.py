@@ -215,18 +215,11 @@ class DataReady(Event):
 # model, and the window routes them like events tied to no model. ----
 @dataclass
 class CompareChanged(Event):
-    """A comparison model opened (a file or a trained variant); what ModelChanged carries."""
+    """A comparison model opened (a file or a trained variant), described as the open model
+    is (its ModelChanged, nested so that nothing routes it as the open model's)."""
     compare_id: int = 0
     main_id: int = 0            # the open model's id when it opened (a variant's parent)
-    description: str = ""
-    config: dict = field(default_factory=dict)
-    beta: np.ndarray | None = None          # index t = 0..T
-    alpha_bar: np.ndarray | None = None
-    snr: np.ndarray | None = None
-    data_mean: np.ndarray | None = None
-    data_std: np.ndarray | None = None
-    history: dict = field(default_factory=dict)
-    path: str = ""
+    model: ModelChanged = field(default_factory=ModelChanged)
     changes: dict = field(default_factory=dict)   # a variant: the settings changed
 
 
