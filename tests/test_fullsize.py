@@ -10,14 +10,13 @@ import torch
 
 from engine.core.sampling import WindowNoise, collect, resampling_path, sample_progressive
 from engine.data.catalogue import heldout_canvases
-from engine.data.images import channel_stats, dequantise, make_images
 from engine.guides.inpaint import inpaint, inpaint_progressive, window_for
 from engine.io.posterior import read_posterior, write_posterior
-from engine.io.storage import OutdatedModel, StorageError, load_model, save_model
-from engine.model import DiffusionModel, ModelConfig, model_kind
+from engine.io.storage import OutdatedModel, StorageError, load_model
+from engine.model import model_kind
 from engine.nets import build_net
-from engine.training import TrainConfig, train
 from tests.cli_run import cli
+from tests.tiny_models import train_tiny
 
 ROOT = Path(__file__).resolve().parent.parent
 NET = {"kind": "multiscale", "channels": 8, "layers": 2, "scales": 3, "J": 4, "context": 0}
@@ -27,17 +26,8 @@ NET = {"kind": "multiscale", "channels": 8, "layers": 2, "scales": 3, "J": 4, "c
 @pytest.fixture(scope="module")
 def texture_model(tmp_path_factory):
     """A context-free net trained briefly on 16 px crops of the grass texture."""
-    torch.manual_seed(0)
-    data = make_images("texture", n=600, seed=0, size=16)
-    x = dequantise(data.train, 256, np.random.default_rng(0))
-    cfg = ModelConfig(data="texture", data_args=data.args, shape=data.shape, T=10, beta1=1e-3, net=dict(NET))
-    model = DiffusionModel(cfg, *channel_stats(x))
-    for _ in train(model, model.standardise(x), model.standardise(x[:50]),
-                   TrainConfig(steps=60, batch=16, eval_every=1000, eval_points=20, device="cpu")):
-        pass
-    path = tmp_path_factory.mktemp("full") / "texture16.h5"
-    save_model(model, path)
-    return path
+    return train_tiny(tmp_path_factory.mktemp("full") / "texture16.h5", "texture", size=16, T=10, steps=60,
+                      n=600, net=NET)
 
 
 def test_receptive_radius_bounds_what_an_output_sees():

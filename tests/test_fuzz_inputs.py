@@ -28,6 +28,7 @@ import pytest
 from engine.cli import main as cli_main
 from engine.io.storage import StorageError, load_trajectory, save_trajectory
 from tests import fuzz_cases as fc
+from tests.tiny_models import train_tiny
 
 ROOT = Path(__file__).resolve().parent.parent
 LIMIT_S, LIMIT_BYTES = 10.0, 1 << 30
@@ -38,25 +39,9 @@ BAD_TEXT = ("Traceback", "NoneType", "broadcast", "Unable to allocate", "has no 
 @pytest.fixture(scope="session")
 def tiny_image_model(tmp_path_factory):
     """An 8×8 digits model, T = 8, a few steps: an image model in a second."""
-    import torch
-
-    from engine.data.images import channel_stats, dequantise, make_images
-    from engine.io.storage import save_model
-    from engine.model import DiffusionModel, ModelConfig
-    from engine.training import TrainConfig, train
-
-    torch.manual_seed(0)
-    data = make_images("digits", size=8)
-    x = dequantise(data.train[:200], 17, np.random.default_rng(0))
-    cfg = ModelConfig(data="digits", data_args=data.args, shape=data.shape, T=8, beta1=1e-3,
+    return train_tiny(tmp_path_factory.mktemp("fuzz_image") / "img_model.h5", "digits", size=8, steps=2, n=20000,
+                      rows=200, batch=8, held=20, eval_every=2, eval_points=10,
                       net={"kind": "multiscale", "channels": 4, "layers": 1, "J": 2, "scales": 2, "context": 0})
-    model = DiffusionModel(cfg, *channel_stats(x))
-    for _ in train(model, model.standardise(x), model.standardise(x[:20]),
-                   TrainConfig(steps=2, batch=8, eval_every=2, eval_points=10, device="cpu")):
-        pass
-    path = tmp_path_factory.mktemp("fuzz_image") / "img_model.h5"
-    save_model(model, path)
-    return path
 
 
 # ---- the cases ---------------------------------------------------------------------------------

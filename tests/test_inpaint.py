@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from engine.data.images import dequantise, channel_stats, make_images
+from engine.data.images import make_images
 from engine.guides.product import BumpGuide, RegionGuide
 from engine.core.respacing import Respaced, kept_steps, respaced_betas
 from engine.guides.denoise import denoise
@@ -16,9 +16,9 @@ from engine.guides.inpaint import inpaint, inpaint_progressive
 from engine.model import DiffusionModel, ModelConfig
 from engine.core.sampling import sample_progressive, sample_trajectory
 from engine.core.schedules import Schedule
-from engine.io.storage import load_model, save_model
-from engine.training import TrainConfig, train
+from engine.io.storage import load_model
 from tests.cli_run import cli
+from tests.tiny_models import train_tiny
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,18 +27,10 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="module")
 def digits_model(tmp_path_factory):
     """8×8 digits, T = 12, a tiny multi-scale net trained for a few hundred steps."""
-    torch.manual_seed(0)
-    data = make_images("digits", size=8)
-    x = dequantise(data.train, 17, np.random.default_rng(0))
-    cfg = ModelConfig(data="digits", data_args=data.args, shape=data.shape, T=12, beta1=1e-3,
+    path = train_tiny(tmp_path_factory.mktemp("img") / "digits8.h5", "digits", size=8, T=12, steps=250, n=20000,
+                      batch=64, held=100, eval_points=50, lr=3e-3,
                       net={"kind": "multiscale", "channels": 16, "layers": 2, "scales": 2, "J": 4, "context": 2})
-    model = DiffusionModel(cfg, *channel_stats(x))
-    for _ in train(model, model.standardise(x), model.standardise(x[:100]),
-                   TrainConfig(steps=250, batch=64, lr=3e-3, eval_every=1000, eval_points=50, device="cpu")):
-        pass
-    path = tmp_path_factory.mktemp("img") / "digits8.h5"
-    save_model(model, path)
-    return path, data.heldout
+    return path, make_images("digits", size=8).heldout
 
 
 def test_inpainting_keeps_known_pixels_exactly(digits_model):

@@ -70,26 +70,10 @@ def tiny_training(w, steps=60, n=400):
 @pytest.fixture(scope="session")
 def tiny_digits_path(tmp_path_factory):
     """An 8×8 digits model, T = 8, a few training steps: an image model in seconds."""
-    import numpy as np
-    import torch
-
-    from engine.data.images import channel_stats, dequantise, make_images
-    from engine.io.storage import save_model
-    from engine.model import DiffusionModel, ModelConfig
-    from engine.training import TrainConfig, train
-
-    torch.manual_seed(0)
-    data = make_images("digits", size=8)
-    x = dequantise(data.train[:400], 17, np.random.default_rng(0))
-    cfg = ModelConfig(data="digits", data_args=data.args, shape=data.shape, T=8, beta1=1e-3,
+    from tests.tiny_models import train_tiny
+    return train_tiny(tmp_path_factory.mktemp("digits") / "digits8.h5", "digits", size=8, n=20000, rows=400,
+                      batch=32, eval_every=4,
                       net={"kind": "multiscale", "channels": 8, "layers": 1, "J": 4, "scales": 3, "context": 2})
-    model = DiffusionModel(cfg, *channel_stats(x))
-    for _ in train(model, model.standardise(x), model.standardise(x[:50]),
-                   TrainConfig(steps=8, batch=32, eval_every=4, eval_points=20, device="cpu")):
-        pass
-    path = tmp_path_factory.mktemp("digits") / "digits8.h5"
-    save_model(model, path)
-    return path
 
 
 def answer_next_question(qtbot, guard, button_text: str, never: bool = False):

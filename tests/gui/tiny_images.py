@@ -1,36 +1,12 @@
-"""Tiny image models for the GUI tests (seconds to train on a CPU), and helpers that drive
-the painting canvas with real mouse events. The net is the size-free multi-scale one
-with no global context, so a model trained on 16 px crops runs on 256×256 canvases."""
+"""Helpers that drive the painting canvas with real mouse events, and the tiny image models
+of tests/tiny_models.py for the GUI tests."""
 from __future__ import annotations
 
-import numpy as np
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
-TINY_NET = {"kind": "multiscale", "channels": 8, "layers": 2, "scales": 2, "J": 4, "context": 0}
-
-
-def train_tiny(path, data: str = "texture", size: int = 16, T: int = 8, steps: int = 8, seed: int = 0):
-    """Train and save a tiny image model on `data` crops of `size` px; returns the path."""
-    import torch
-
-    from engine.data.images import channel_stats, dequantise, make_images
-    from engine.io.storage import save_model
-    from engine.model import DiffusionModel, ModelConfig
-    from engine.training import TrainConfig, train
-
-    torch.manual_seed(seed)
-    d = make_images(data, n=400, seed=seed, size=size)
-    x = dequantise(d.train, int(d.args["levels"]), np.random.default_rng(seed))
-    cfg = ModelConfig(data=data, data_args=d.args, shape=d.shape, T=T, beta1=1e-3, net=dict(TINY_NET))
-    model = DiffusionModel(cfg, *channel_stats(x))
-    for _ in train(model, model.standardise(x), model.standardise(x[:50]),
-                   TrainConfig(steps=steps, batch=16, eval_every=1000, eval_points=20, device="cpu")):
-        pass
-    save_model(model, path)
-    return path
-
+from tests.tiny_models import TINY_NET, train_tiny  # noqa: F401 (the GUI tests import them from here)
 
 def mouse(canvas, kind, x, y, button=Qt.LeftButton):
     """One mouse event at image coordinates (x, y) of the canvas."""
