@@ -25,32 +25,20 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
-from PySide6.QtCore import QEvent, QEventLoop, QSettings, Qt, QTimer  # noqa: E402
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer  # noqa: E402
 from PySide6.QtGui import QMouseEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from event_loop import wait  # noqa: E402  (bench/, beside this script)
 
 TICK_MS = 10
 HOLE = 64
 BRUSH = 16
 
 
-def wait(app, cond, timeout: float = 120.0) -> bool:
-    """Run a real event loop (it sleeps between events, as app.exec() does: a spinning
-    loop would steal the GIL and a core from the worker) until cond() or the timeout."""
-    loop, end = QEventLoop(), time.perf_counter() + timeout
-    check = QTimer()
-    check.setInterval(5)
-    check.timeout.connect(lambda: (cond() or time.perf_counter() > end) and loop.quit())
-    check.start()
-    if not cond():
-        loop.exec()
-    check.stop()
-    return bool(cond())
-
-
 def pump(app, seconds: float) -> None:
     end = time.perf_counter() + seconds
-    wait(app, lambda: time.perf_counter() >= end, seconds + 1)
+    wait(lambda: time.perf_counter() >= end, seconds + 1)
 
 
 def mouse(canvas, kind, x, y):
@@ -87,7 +75,7 @@ def open_window(model: str, threads: int | None):
     w.resize(1280, 720)
     w.show()
     ws = w.inpaint
-    if not wait(app, lambda: ws.ready, 300):
+    if not wait(lambda: ws.ready, 300):
         raise SystemExit("the image model did not open")
     w.client.cancel()                                   # other tabs' start-up jobs
     # The entropy bounds start after a model opens and only step aside between their
@@ -102,7 +90,7 @@ def open_window(model: str, threads: int | None):
             idle["since"] = time.perf_counter()
         return idle["since"] is not None and time.perf_counter() - idle["since"] > 3.0
 
-    if not wait(app, settled, 900):
+    if not wait(settled, 900):
         print(f"the worker is still busy with {', '.join(w.client.running) or 'queued jobs'}")
     w.tabs.setCurrentWidget(ws)
     pump(app, 0.3)
@@ -145,7 +133,7 @@ def trials(app, w, ws, n: int, count: int, drag_ms: float, rng) -> dict:
         req = ws.request
         live += req - before - 1
         marks[req] = {"end": t_end}
-        if not wait(app, lambda: "full" in marks[req], 300):
+        if not wait(lambda: "full" in marks[req], 300):
             raise SystemExit(f"trial {k}: no full result within 300 s")
         late += (np.diff([t_drag, *ticks]) * 1000 - TICK_MS).tolist()
         pump(app, 0.2)
@@ -189,7 +177,7 @@ def figure(app, w, ws, path: str) -> None:
     mouse(ws.canvas, QEvent.MouseButtonPress, 78.0, 78.0)
     mouse(ws.canvas, QEvent.MouseMove, 178.0, 178.0)
     mouse(ws.canvas, QEvent.MouseButtonRelease, 178.0, 178.0)
-    if not wait(app, lambda: bool(got), 600):
+    if not wait(lambda: bool(got), 600):
         raise SystemExit("no full result")
     res = got[-1]
     hole = res.missing

@@ -21,6 +21,8 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
+from event_loop import wait  # noqa: E402  (bench/, beside this script)
+
 N, SIZE, TICK_MS = 10000, (800, 400), 10
 
 
@@ -31,20 +33,6 @@ def headless(model: str, out: str) -> float:
     if rc != 0:
         raise SystemExit(f"animate failed ({rc})")
     return time.perf_counter() - t0
-
-
-def wait(cond, timeout: float = 300.0) -> bool:
-    """A real event loop (it sleeps between events, as app.exec() does) until cond()."""
-    from PySide6.QtCore import QEventLoop, QTimer
-    loop, end = QEventLoop(), time.perf_counter() + timeout
-    check = QTimer()
-    check.setInterval(5)
-    check.timeout.connect(lambda: (cond() or time.perf_counter() > end) and loop.quit())
-    check.start()
-    if not cond():
-        loop.exec()
-    check.stop()
-    return bool(cond())
 
 
 def in_gui(w, out: str) -> tuple[float, np.ndarray, int]:
@@ -65,7 +53,7 @@ def in_gui(w, out: str) -> tuple[float, np.ndarray, int]:
     rec = record(view, w.timeline, out, ts, 12, SIZE)
     rec.finished.connect(done.append)
     rec.failed.connect(lambda msg: done.append("failed: " + msg))
-    if not wait(lambda: bool(done)) or done[0].startswith("failed"):
+    if not wait(lambda: bool(done), 300) or done[0].startswith("failed"):
         raise SystemExit(f"GUI recording did not finish: {done}")
     seconds = time.perf_counter() - t0
     timer.stop()
@@ -94,11 +82,11 @@ def main() -> int:
     w.show()
     w.data_panel.n.setValue(N)
     s = w.points.state
-    wait(lambda: s.forward is not None and s.reverse is not None)
+    wait(lambda: s.forward is not None and s.reverse is not None, 300)
     w.data_panel.regenerate()
     w.points.request_reverse()
     if not wait(lambda: s.forward is not None and s.reverse is not None and s.forward.shape[1] == N
-                and s.reverse.shape[1] == N):
+                and s.reverse.shape[1] == N, 300):
         raise SystemExit("the window did not get 10k-point trajectories")
     wait(lambda: not w.client.running, 60)
     for ext in ("gif", "mp4"):
