@@ -1,7 +1,5 @@
 """`inpaint` and `denoise`: posterior samples for a user image, written with
-engine.io.posterior (the file the GUI's export writes too). The CLI walks the guides'
-progressive samplers itself, keeping only the current step (not the whole trajectory that
-the one-call inpaint()/denoise() collect) and showing a progress bar."""
+engine.io.posterior (the file the GUI's export writes too), with a progress bar."""
 from __future__ import annotations
 
 import re
@@ -15,9 +13,9 @@ from engine.cli.errors import UsageError, add_max_memory, announce, check_out, w
 from engine.core.respacing import kept_steps
 from engine.data.image_io import image_size, read_image, read_mask, write_png
 from engine.devices import pick_device
-from engine.guides.common import check_image, summary
-from engine.guides.denoise import denoise_progressive
-from engine.guides.inpaint import finish, inpaint_progressive, window_for
+from engine.guides.common import check_image
+from engine.guides.denoise import denoise
+from engine.guides.inpaint import inpaint, window_for
 from engine.io.budget import Estimate, posterior_cost
 from engine.io.posterior import write_posterior
 from engine.io.storage import load_model
@@ -114,13 +112,8 @@ def _what(args, w: int, h: int, window) -> str:
     return f"{task} {args.n} samples of a {w}×{h} image{area}"
 
 
-def _last_step(steps, total: int, desc: str):
-    """Run a progressive sampler to its end with a progress bar; its last step."""
-    last = None
-    with tqdm(steps, total=total + 1, unit="step", desc=desc, dynamic_ncols=True, leave=False) as bar:
-        for last in bar:
-            pass
-    return last
+def _bar(total: int, desc: str) -> tqdm:
+    return tqdm(total=total + 1, unit="step", desc=desc, dynamic_ncols=True, leave=False)
 
 
 def _write(args, task: str, image: np.ndarray, shown: np.ndarray, out: dict, **attrs) -> None:
@@ -150,10 +143,10 @@ def cmd_inpaint(args) -> int:
     steps = _steps(model, args)
     announce(within_budget(args, posterior_cost(model.config.net, crop, image.shape, model.T, args.n, steps),
                            _what(args, image.shape[2], image.shape[1], window), device, "try a smaller --n or mask"))
-    last = _last_step(inpaint_progressive(model, image, missing, args.n, args.seed, args.stride, device, window,
-                                          tuple(args.resample) if args.resample else None), steps, "inpaint")
-    out = summary(finish(model, image, missing, window, last.x))
-    window = [int(v) for v in window]
+    with _bar(steps, "inpaint") as bar:
+        out = inpaint(model, image, missing, args.n, args.seed, args.stride, device,
+                      tuple(args.resample) if args.resample else None, progress=bar.update)
+    window = [int(v) for v in out.pop("window")]
     out["mask"] = missing
     masked = np.where(missing, 0.5, image)          # what the model saw: holes in mid grey
     _write(args, "inpaint", image, masked, out, stride=args.stride, seed=args.seed, window=window,
@@ -170,9 +163,9 @@ def cmd_denoise(args) -> int:
         raise UsageError(f"--snr must be positive, got {args.snr}")
     image = check_image(model, image)       # as engine.guides.denoise.denoise does
     announce(note)
-    last = _last_step(denoise_progressive(model, image, args.snr, args.n, args.seed, args.stride, args.likelihood,
-                                          device), _steps(model, args), "denoise")
-    r = summary(model.unstandardise(last.x))
+    with _bar(_steps(model, args), "denoise") as bar:
+        r = denoise(model, noisy=image, snr=args.snr, n=args.n, seed=args.seed, stride=args.stride,
+                    likelihood=args.likelihood, device=device, progress=bar.update)
     out = {"samples": r["samples"], "mean": r["mean"], "std": r["std"], "noisy": image}
     _write(args, "denoise", image, np.clip(image, 0, 1), out, snr=args.snr, stride=args.stride, seed=args.seed)
     print(f"denoised a {image.shape[2]}×{image.shape[1]} image at SNR {args.snr:g}, {args.n} samples; wrote {args.out}")

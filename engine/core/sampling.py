@@ -124,6 +124,16 @@ def sample_progressive(model, n: int, seed: int = 0, device=None, guide: Guide |
         yield Step(nxt, x.cpu().numpy(), None if x0_pred is None else x0_pred.cpu().numpy())
 
 
+def last_step(steps, progress=None):
+    """Run a progressive sampler to its end keeping only its last Step (a big image's whole
+    trajectory need not fit in memory); progress(), if given, hears of every step."""
+    last = None
+    for last in steps:
+        if progress is not None:
+            progress()
+    return last
+
+
 def collect(steps) -> tuple[np.ndarray, np.ndarray]:
     """Stack a progressive run into (T+1, n, ...) arrays indexed by t: x and x0_pred
     (x0_pred[T] is NaN: nothing has been predicted yet at the start)."""

@@ -9,7 +9,7 @@ import torch
 
 from engine.core.gaussian import GaussianDiffusion
 from engine.core.respacing import with_stride
-from engine.core.sampling import collect, sample_progressive
+from engine.core.sampling import last_step, sample_progressive
 from engine.guides.common import ProductGuide, check_image, summary
 
 
@@ -79,10 +79,11 @@ def denoise_progressive(model, noisy: np.ndarray, snr: float, n: int = 4, seed: 
 
 
 def denoise(model, noisy=None, clean=None, snr: float = 1.0, n: int = 4, seed: int = 0, stride: int = 1,
-            likelihood: str = "gaussian", device=None) -> dict:
+            likelihood: str = "gaussian", device=None, progress=None) -> dict:
     """Posterior samples of the clean image given a noisy one at SNR = signal variance /
     noise variance (per channel, the data set's variance). Give `noisy`, or `clean` to
-    have it noised here (with `seed`). (C, H, W) of any size, raw units."""
+    have it noised here (with `seed`). (C, H, W) of any size, raw units. progress() hears
+    of every sampler step."""
     if not snr > 0:
         raise ValueError(f"SNR must be positive, got {snr}")
     if noisy is None:
@@ -90,7 +91,7 @@ def denoise(model, noisy=None, clean=None, snr: float = 1.0, n: int = 4, seed: i
             raise ValueError("give a noisy image, or a clean one to add noise to")
         noisy = add_noise(check_image(model, clean), model.data_std, snr, seed)
     y = check_image(model, noisy)
-    x = collect(denoise_progressive(model, y, snr, n, seed, stride, likelihood, device))[0][0]
+    x = last_step(denoise_progressive(model, y, snr, n, seed, stride, likelihood, device), progress).x
     out = summary(model.unstandardise(x))
     out["noisy"] = y.astype(np.float32)
     if clean is not None:

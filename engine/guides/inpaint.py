@@ -16,7 +16,7 @@ import torch
 
 from engine.core.gaussian import GaussianDiffusion
 from engine.core.respacing import with_stride
-from engine.core.sampling import Guide, Noise, collect, resampling_path, sample_progressive
+from engine.core.sampling import Guide, Noise, last_step, resampling_path, sample_progressive
 from engine.guides.common import check_image, summary
 
 
@@ -102,14 +102,16 @@ def finish(model, image: np.ndarray, missing: np.ndarray, window, x: np.ndarray)
 
 
 def inpaint(model, image, missing, n: int = 4, seed: int = 0, stride: int = 1, device=None,
-            resample: tuple[int, int] | None = None, margin: int | None = None) -> dict:
+            resample: tuple[int, int] | None = None, margin: int | None = None, progress=None) -> dict:
     """Posterior samples (n, C, H, W) in [0, 1] with the known pixels equal to the
-    observation exactly, their per-pixel mean and std, and the window computed."""
+    observation exactly, their per-pixel mean and std, and the window computed;
+    progress() hears of every sampler step."""
     image, missing = check_image(model, image, missing)
     window = window_for(model, missing, margin)
     if window[1] == window[0]:          # nothing to fill
         samples = np.repeat(image[None].astype(np.float32), int(n), 0)
     else:
-        x = collect(inpaint_progressive(model, image, missing, n, seed, stride, device, window, resample))[0][0]
+        x = last_step(inpaint_progressive(model, image, missing, n, seed, stride, device, window, resample),
+                      progress).x
         samples = finish(model, image, missing, window, x)
     return {**summary(samples), "window": np.asarray(window)}
