@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from engine.core.sampling import collect, forward_trajectory, sample_progressive
+from engine.core.sampling import forward_trajectory, sample_trajectory
 from engine.data.catalogue import build, heldout
 from engine.data.split import PointData
 from engine.estimators.bound import evaluate_bound
@@ -117,7 +117,7 @@ def _train_variant(state: EngineState, cmd: m.CompareTrain):
 
 def _sample(state: EngineState, cmd: m.CompareSample):
     model = state.require_compare()
-    x, _ = collect(sample_progressive(model, cmd.n, seed=cmd.seed, device=state.device))
+    x = sample_trajectory(model, cmd.n, seed=cmd.seed, device=state.device)
     yield m.CompareTrajectory(compare_id=state.compare_id, direction="reverse", seed=cmd.seed, x=x)
 
 
