@@ -59,12 +59,9 @@ class FrameWriter:
         self._thread.start()
 
     # ---- the caller's side ---------------------------------------------------------------
-    def put(self, frame) -> None:
-        """Queue one frame, (H, W, 3) uint8 that must not change afterwards (pass a copy), or
-        a function returning one, called on the encoder thread (the GUI hands over a
-        rendered image and its conversion to numpy runs off the GUI thread)."""
-        if not callable(frame):
-            self._check(frame)
+    def put(self, frame: np.ndarray) -> None:
+        """Queue one frame, (H, W, 3) uint8 that must not change afterwards (pass a copy)."""
+        self._check(frame)
         self._queue.put(frame)
 
     def _check(self, frame: np.ndarray) -> None:
@@ -113,9 +110,6 @@ class FrameWriter:
                 if frame is _END or self._cancelled.is_set():
                     break
                 if self.error is None:
-                    if callable(frame):
-                        frame = frame()
-                        self._check(frame)
                     out.append(frame)
                     self.frames += 1
             out.close()
