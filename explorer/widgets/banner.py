@@ -27,6 +27,7 @@ class Banner(QFrame):
         lay.setContentsMargins(8, 3, 4, 3)
         lay.addWidget(self.label, 1)
         lay.addWidget(close)
+        self._host: QWidget | None = None      # the widget it floats over (float_over)
         self.hide()
 
     def float_over(self, host: QWidget) -> None:
@@ -43,7 +44,7 @@ class Banner(QFrame):
         return False
 
     def _place(self) -> None:
-        host = getattr(self, "_host", None)
+        host = self._host
         if host is None:
             return
         top = host.tabBar().height() if isinstance(host, QTabWidget) else 0
