@@ -5,12 +5,8 @@ Contract: bad arguments or files exit with status 2 and one line on stderr, no t
 and nothing is overwritten (outputs are written atomically, after all checks)."""
 from __future__ import annotations
 
-import sys
-
 from engine.cli import diffuse, evaluate, posterior, pretrain, sample, train
-from engine.cli.errors import Parser, UsageError
-from engine.data.errors import DataError
-from engine.io.storage import StorageError
+from engine.cli.errors import Parser, UsageError, run_reporting
 
 COMMANDS = (train, evaluate, sample, diffuse, pretrain, posterior)
 
@@ -28,18 +24,13 @@ def build_parser() -> Parser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    try:
+
+    def run() -> int:
         args = parser.parse_args(argv)
         if args.command is None:
             raise UsageError("no command given")
-        return args.run(args) or 0
-    except (UsageError, StorageError, DataError, ValueError, FileNotFoundError) as e:
-        msg = str(e).splitlines()[0] if str(e) else type(e).__name__
-        print(f"error: {msg}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("interrupted; nothing was written", file=sys.stderr)
-        return 130
+        return args.run(args)
+    return run_reporting(run)
 
 
 __all__ = ["main", "build_parser", "UsageError"]

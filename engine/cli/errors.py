@@ -17,6 +17,23 @@ class UsageError(Exception):
     pass
 
 
+def run_reporting(run, *more_errors: type[BaseException]) -> int:
+    """Every command's contract: run() (its status, 0 for None); bad input -> one line
+    'error: …' on stderr and status 2, never a traceback; Ctrl-C -> status 130."""
+    from engine.data.errors import DataError
+    from engine.io.storage import StorageError
+
+    try:
+        return run() or 0
+    except (UsageError, StorageError, DataError, ValueError, FileNotFoundError, *more_errors) as e:
+        msg = str(e).splitlines()[0] if str(e) else type(e).__name__
+        print(f"error: {msg}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted; nothing was written", file=sys.stderr)
+        return 130
+
+
 class Parser(argparse.ArgumentParser):
     def error(self, message):  # one line, status 2 (argparse prints usage too)
         raise UsageError(message)

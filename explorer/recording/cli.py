@@ -11,12 +11,9 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import time
 
-from engine.cli.errors import Parser, UsageError, check_out
-from engine.data.errors import DataError
-from engine.io.storage import StorageError
+from engine.cli.errors import Parser, UsageError, check_out, run_reporting
 
 from .plan import DIRECTIONS, frame_ts
 from .writer import WriterError, check_request
@@ -51,6 +48,10 @@ def build_parser() -> Parser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    return run_reporting(lambda: _record(argv), WriterError)
+
+
+def _record(argv) -> int:
     writer = None
     try:
         args = build_parser().parse_args(argv)
@@ -82,13 +83,6 @@ def main(argv: list[str] | None = None) -> int:
               f"{' → ' + str(ts[-1]) if ts[-1] == ts[0] else ''}) of {args.view} at {size[0]}×{size[1]} px, "
               f"{args.fps:g} fps, in {time.perf_counter() - t0:.2f} s; wrote {path}")
         return 0
-    except (UsageError, StorageError, DataError, WriterError, ValueError, FileNotFoundError) as e:
-        msg = str(e).splitlines()[0] if str(e) else type(e).__name__
-        print(f"error: {msg}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("interrupted; nothing was written", file=sys.stderr)
-        return 130
     finally:
         if writer is not None:
             writer.cancel()
