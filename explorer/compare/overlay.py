@@ -11,6 +11,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from .. import theme
+from ..docks.schedule.plot import show_schedule
 
 COMPARE = "#ce93d8"      # the comparison model, in every plot
 
@@ -76,15 +77,7 @@ class CompareOverlay:
         return t * (self.T_main / self.T) if self.T and self.T != self.T_main else t
 
     def set_schedule(self, arrays: dict | None) -> None:
-        for key, curve in (("beta", self.beta_curve), ("alpha_bar", self.abar_curve)):
-            y = None if arrays is None else arrays.get(key)
-            if y is None:
-                curve.setData([], [])
-                continue
-            y = np.asarray(y, float)
-            t = np.arange(len(y))
-            ok = (t >= 1) & (y > 0) & np.isfinite(y)
-            curve.setData(self._x(t[ok].astype(float)), y[ok])
+        show_schedule({"beta": self.beta_curve, "alpha_bar": self.abar_curve}, arrays, self._x)
 
     def set_history(self, history: dict) -> None:
         steps, bounds = list(history.get("step", [])), list(history.get("bound_bits", []))

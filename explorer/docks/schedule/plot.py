@@ -36,10 +36,10 @@ class SchedulePlot(pg.PlotWidget):
 
     def set_model(self, arrays: dict | None) -> None:
         """arrays: beta, alpha_bar, snr indexed t = 0..T (t = 0 is left off a log axis)."""
-        _show(self.curves, arrays)
+        show_schedule(self.curves, arrays)
 
     def set_preview(self, arrays: dict | None) -> None:
-        _show(self.previews, arrays)
+        show_schedule(self.previews, arrays)
 
     def set_t(self, t: int) -> None:
         self.marker.setValue(t)
@@ -57,7 +57,9 @@ def schedule_from_betas(betas) -> dict:
     return {"beta": c["beta"], "alpha_bar": c["alpha_bar"], "snr": c["snr"]}
 
 
-def _show(curves: dict, arrays: dict | None) -> None:
+def show_schedule(curves: dict, arrays: dict | None, x=lambda t: t) -> None:
+    """Each curve (keyed by "beta", "alpha_bar", "snr") gets its array at t = 1..T where it
+    is positive and finite (the axis is logarithmic); x(t) places it on the axis."""
     for key, curve in curves.items():
         y = None if arrays is None else arrays.get(key)
         if y is None:
@@ -66,4 +68,4 @@ def _show(curves: dict, arrays: dict | None) -> None:
         y = np.asarray(y, float)
         t = np.arange(len(y))
         ok = (t >= 1) & (y > 0) & np.isfinite(y)
-        curve.setData(t[ok], y[ok])
+        curve.setData(x(t[ok].astype(float)), y[ok])
