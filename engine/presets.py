@@ -36,8 +36,8 @@ PRETRAINED = {  # name -> (training-steps multiplier for the bundled model, data
 # level's bin (≈ 0.03 in units of a texture's std), so the fixed final step costs little.
 # Stationary data (textures, dead leaves) get no global context, so a pixel's output sees
 # only its receptive field (21 px with 3 layers at 3 scales: the painting canvas's window
-# margin, and what keeps a full posterior near 2 s) and inpainting a window is exact; digits and photos pool a few
-# global features (mean level, lighting) over the whole image.
+# margin, so a wider field costs every stroke) and inpainting a window is exact; digits and
+# photos pool a few global features (mean level, lighting) over the whole image.
 IMAGE_MODEL = ModelConfig(T=100, schedule="snr", beta1=1e-4, parameterisation="eps",
                           net={"kind": "multiscale", "channels": 32, "layers": 3, "scales": 3, "context": 0,
                                "conv1x1": 2, "J": 8})

@@ -42,6 +42,39 @@ def test_receptive_radius_bounds_what_an_output_sees():
     assert reach > net.receptive_radius // 2, "the stated radius is not wildly loose"
 
 
+@pytest.mark.parametrize("upsample", ["nearest", "bilinear"])
+def test_asking_for_a_region_gives_the_whole_images_outputs_there(upsample, monkeypatch):
+    net = build_net({**NET, "layers": 3, "upsample": upsample}, (1, 16, 16), 10)
+    for p in net.parameters():
+        torch.nn.init.normal_(p, std=0.3)
+    t = torch.tensor([4, 4])
+    cases = [((64, 64), (20, 41, 25, 30)), ((57, 43), (0, 5, 30, 43)), ((50, 70), (49, 50, 0, 70))]
+    for (H, W), (y0, y1, x0, x1) in cases:
+        x = torch.randn(2, 1, H, W)
+        whole, part = net(x, t), net(x, t, region=(y0, y1, x0, x1))
+        for a, b in zip(whole, part):
+            torch.testing.assert_close(b[..., y0:y1, x0:x1], a[..., y0:y1, x0:x1], atol=1e-5, rtol=1e-5)
+        assert y0 < 12 or (part[0][..., :y0 - 12, :] == 0).all(), "rows far above the region are left out"
+    # Layers that keep less than they reach do change the outputs: the test can fail.
+    monkeypatch.setattr(type(net), "reach", property(lambda self: self.receptive_radius // self.layers // 2))
+    (H, W), region = cases[0]
+    x = torch.randn(2, 1, H, W)
+    y0, y1, x0, x1 = region
+    assert (net(x, t)[0] - net(x, t, region=region)[0])[..., y0:y1, x0:x1].abs().max() > 1e-4
+
+
+def test_inpainting_reports_known_pixels_of_x0_as_observed(texture_model):
+    model = load_model(texture_model)
+    image = heldout_canvases(model, 1)[0][:, :48, :48]
+    missing = np.zeros((48, 48), bool)
+    missing[10:30, 12:20] = True
+    steps = list(inpaint_progressive(model, image, missing, 2, 0, 1, "cpu"))
+    obs = model.standardise(image)[0][~missing]
+    for s in steps[1:]:
+        np.testing.assert_allclose(s.x0_pred[:, 0][:, ~missing], np.broadcast_to(obs, (2, obs.size)), atol=1e-5)
+        assert np.isfinite(s.x0_pred).all()
+
+
 def test_a_model_trained_on_small_crops_samples_at_48_by_80(texture_model):
     model = load_model(texture_model)
     assert tuple(model.shape) == (1, 16, 16) and model_kind(model.config) == "image"

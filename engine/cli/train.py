@@ -28,12 +28,12 @@ EVAL_IMAGES = 500      # held-out images for the closing bound (every t for ever
 def register(sub) -> None:
     t = sub.add_parser("train", help="train a model and save it to HDF5")
     t.add_argument("--data", default=None, help="swissroll|moons|eightgaussians|checkerboard|circles|FILE.csv|"
-                   "FILE.npy; binary: heartbeat|bindigits; images: digits|deadleaves|texture|patches|folder:PATH "
+                   "FILE.npy; binary: heartbeat|bindigits; images: digits|deadleaves|texture|brick|patches|folder:PATH "
                    "(with --resume: the model's own set by default)")
     t.add_argument("--noise", type=float, default=0.05, help="noise std of built-in 2-D sets, raw units")
-    t.add_argument("--n", type=int, default=50000, help="training points to generate (images: patches, at most 20000)")
-    t.add_argument("--size", type=int, default=None, help="image sets: patch size in pixels (default 16)")
-    t.add_argument("--T", type=int, default=None, help="diffusion steps (default 40)")
+    t.add_argument("--n", type=int, default=50000, help="training points to generate (images: crops, at most 20000)")
+    t.add_argument("--size", type=int, default=None, help="image sets: training crop side in pixels, a multiple of 4 (default: the set's own, e.g. 32)")
+    t.add_argument("--T", type=int, default=None, help="diffusion steps (default: the data kind's, e.g. 40 for 2-D points)")
     t.add_argument("--schedule", default=None, help="snr|linear|cosine|paper")
     t.add_argument("--beta1", type=float, default=None, help="the first step's β (kept fixed)")
     t.add_argument("--learn-beta", action="store_true", help="learn β_2..β_T by gradient on the bound")

@@ -31,8 +31,8 @@ class _StepMap(torch.nn.Module):
         self.inner = net
         self.register_buffer("table", torch.tensor([0, *kept], dtype=torch.long), persistent=False)
 
-    def forward(self, x, t):
-        return self.inner(x, self.table.to(t.device)[t])
+    def forward(self, x, t, **kw):
+        return self.inner(x, self.table.to(t.device)[t], **kw)
 
 
 class Respaced:

@@ -93,6 +93,14 @@ class Guide:
         """x_t just drawn; inpainting overwrites the known pixels here."""
         return x
 
+    def network(self, net):
+        """The network the sampler queries: inpainting asks only for the hole's outputs."""
+        return net
+
+    def predicted_x0(self, x0_pred: torch.Tensor) -> torch.Tensor:
+        """x̂_0 as the steps report it: inpainting reports the known pixels as observed."""
+        return x0_pred
+
 
 def _device_of(model, device):
     return pick_device(device) if device is not None else model.device()
@@ -114,10 +122,12 @@ def sample_progressive(model, n: int, seed: int = 0, device=None, guide: Guide |
         raise ValueError("a sampling path starts at T, ends at 0 and moves one step at a time")
     c = diff.coefs(dev, torch.float32)
     x = guide.start(diff.prior_sample((int(n), *(shape or model.shape)), noise, dev))
+    net = guide.network(model.net)
     yield Step(diff.T, x.cpu().numpy(), None)
     for t, nxt in zip(path, path[1:]):
         if nxt < t:
-            x, x0_pred = diff.p_sample(model.net, x, t, c, noise, guide)
+            x, x0_pred = diff.p_sample(net, x, t, c, noise, guide)
+            x0_pred = guide.predicted_x0(x0_pred)
         else:       # re-diffuse one step (resampling); the guide re-imposes what it holds
             x, x0_pred = diff.q_step(x, nxt, diff.draw_noise(noise, x.shape).to(x), c), None
         x = guide.after_step(nxt, x, noise)

@@ -9,6 +9,7 @@ not the model), so for a network without global context the window gives exactly
 whole-image posterior, at a cost that follows the hole, not the image."""
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -50,6 +51,20 @@ class InpaintGuide(Guide):
     def after_step(self, t, x, noise):
         eps = noise.normal(x.shape).to(x.device, x.dtype) if t > 0 else None
         return self._at(t, x, eps)
+
+    def network(self, net):
+        """The net asked only for the outputs over the missing pixels' bounding box: every
+        known pixel comes from the observation, so its output would be thrown away (a 64 px
+        hole's 106 px window then costs about half as much per step)."""
+        missing = ~self.known.all(0).all(0).cpu().numpy()
+        rows, cols = np.flatnonzero(missing.any(1)), np.flatnonzero(missing.any(0))
+        if not len(rows) or not hasattr(getattr(net, "inner", net), "receptive_radius"):
+            return net
+        return functools.partial(net, region=(int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1))
+
+    def predicted_x0(self, x0_pred):
+        obs, known = self._expand(x0_pred)
+        return torch.where(known, obs, x0_pred)
 
 
 

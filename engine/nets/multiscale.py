@@ -95,29 +95,66 @@ class MultiScaleNet(nn.Module):
         per_layer = 2 ** self.scales - 1 + (self.multiple // 2 if self.upsample == "bilinear" else 0)
         return self.layers * per_layer
 
-    def features(self, x: torch.Tensor) -> torch.Tensor:
-        h = self.trunk(x)
+    @property
+    def reach(self) -> int:
+        """How far (pixels) one layer's output can see: receptive_radius per layer."""
+        return self.receptive_radius // self.layers
+
+    def _boxes(self, region, Hp: int, Wp: int) -> list[tuple[int, int, int, int]]:
+        """Per layer, the part of its output later layers need to give `region`'s outputs:
+        the region grown by the remaining layers' reach, on the pooling grid (so every
+        crop pools exactly as the whole would)."""
+        k, (a, b, c, d) = self.multiple, region
+        boxes = []
+        for left in range(self.layers - 1, -1, -1):
+            g = left * self.reach
+            boxes.append((max(a - g, 0) // k * k, min(-(-(b + g) // k) * k, Hp),
+                          max(c - g, 0) // k * k, min(-(-(d + g) // k) * k, Wp)))
+        return boxes
+
+    def features(self, x: torch.Tensor, region=None) -> torch.Tensor:
+        """Trunk, global context and 1×1 mixing. With a region (y0, y1, x0, x1), each layer
+        keeps only what the next ones need (outputs are exact there) and the result covers
+        the last box only, with that box's (y0, x0) as its origin."""
+        if region is None:
+            h = self.trunk(x)
+        else:
+            h, (oy, ox) = x, (0, 0)
+            for layer, (y0, y1, x0, x1) in zip(self.trunk, self._boxes(region, *x.shape[-2:])):
+                h = layer(h)[..., y0 - oy:y1 - oy, x0 - ox:x1 - ox]
+                oy, ox = y0, x0
         if self.context:
             g = F.leaky_relu(self.pool_in(h), SLOPE).mean((2, 3))            # (B, context)
             g = F.leaky_relu(self.pool_out(g), SLOPE)
             h = torch.cat([h, g[:, :, None, None].expand(-1, -1, *h.shape[-2:])], 1)
         return self.mix(h)
 
-    def forward(self, x: torch.Tensor, t: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def forward(self, x: torch.Tensor, t: torch.Tensor, region=None) -> tuple[torch.Tensor, torch.Tensor]:
+        """`region` (y0, y1, x0, x1): only outputs there are wanted (inpainting needs the
+        hole's, not its margin's): the rest come back as zeros, and the work shrinks with
+        each layer. Ignored with a global context, whose every output sees the whole image."""
         H, W = x.shape[-2:]
         ph, pw = (-H) % self.multiple, (-W) % self.multiple
         if ph or pw:    # reflection needs a side longer than the pad; replicate a tiny image instead
             mode = "reflect" if min(H, W) > max(ph, pw) else "replicate"
             x = F.pad(x, (0, pw, 0, ph), mode=mode)
-        # NHWC: oneDNN's (and cuDNN's) faster convolution layout, ~1.5× per step on a CPU.
-        h = self.features(x.contiguous(memory_format=torch.channels_last))
         B, (Hp, Wp) = len(x), x.shape[-2:]
+        region = None if self.context else region
+        box = (0, Hp, 0, Wp) if region is None else self._boxes(region, Hp, Wp)[-1]
+        # NHWC: oneDNN's (and cuDNN's) faster convolution layout, ~1.5× per step on a CPU.
+        h = self.features(x.contiguous(memory_format=torch.channels_last), region)
         folded = self.basis.fold(t, self.head, 2 * self.C)
+        h_, w_ = h.shape[-2:]
         if folded is not None:
             w, b = folded
-            out = F.conv2d(h, w[:, :, None, None], b).reshape(B, 2, self.C, Hp, Wp)
+            out = F.conv2d(h, w[:, :, None, None], b).reshape(B, 2, self.C, h_, w_)
         else:
-            coeffs = self.head(h).reshape(B, self.J, 2, self.C, Hp, Wp)
+            coeffs = self.head(h).reshape(B, self.J, 2, self.C, h_, w_)
             out = self.basis.readout(coeffs, t)
+        if (h_, w_) != (Hp, Wp):
+            y0, y1, x0, x1 = box
+            full = out.new_zeros(B, 2, self.C, Hp, Wp)
+            full[..., y0:y1, x0:x1] = out
+            out = full
         out = out[..., :H, :W]
         return out[:, 0].contiguous(), out[:, 1].contiguous()
