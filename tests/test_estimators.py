@@ -151,3 +151,20 @@ def test_bound_reports_progress_for_every_batch_and_step(tiny_model_path):
     steps = model.T - model.diffusion.first_learned_step + 1
     assert seen == [(i, 3 * steps) for i in range(1, 3 * steps + 1)]
     assert rep.K_bits == evaluate_bound(model, x, seed=1, batch=128).K_bits
+
+
+def test_ais_and_model_samples_report_progress_per_batch(tiny_model_path):
+    """eval's AIS and Parzen bars: one report per batch, ending at the total, and the
+    figures are the same as without them."""
+    from engine.core.sampling import sample_final
+    from engine.io.storage import load_model
+    model = load_model(tiny_model_path)
+    x = np.random.default_rng(0).normal(size=(50, 2)).astype(np.float32)
+    seen = []
+    ll = ais_log_likelihood(model, x, trajectories=8, seed=0, batch=160, progress=lambda d, n: seen.append((d, n)))
+    assert seen == [(20, 50), (40, 50), (50, 50)]
+    assert ll[0] == ais_log_likelihood(model, x, trajectories=8, seed=0, batch=160)[0]
+    seen.clear()
+    s = sample_final(model, 25, seed=3, batch=10, progress=lambda d, n: seen.append((d, n)))
+    assert seen == [(10, 25), (20, 25), (25, 25)]
+    np.testing.assert_array_equal(s, sample_final(model, 25, seed=3, batch=10))

@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from engine.data.errors import DataError
-from engine.data.images import IMAGE_SETS, channel_stats, dead_leaves, dequantise, make_images
+from engine.data.images import IMAGE_SETS, channel_stats, dead_leaves, dequantise, make_images, split_regions
 from engine.data.image_io import read_image, to_uint8
 from engine.model import DiffusionModel, ModelConfig
 from engine.nets import build_net
@@ -99,6 +99,22 @@ def test_builtin_sets_are_reproducible_and_heldout_differs():
     d = make_images("digits")
     assert len(d.train) == 1497 and len(d.heldout) == 300
     assert len({x.tobytes() for x in d.train} & {x.tobytes() for x in d.heldout}) < 5   # a few duplicates exist
+
+
+@pytest.mark.parametrize("blurred", [(0, 0), (1, 1)])
+def test_the_heldout_corner_is_the_one_like_the_rest(blurred):
+    """A photo whose corner is out of focus must not have that corner held out; the
+    held-out block and the two training rectangles tile the image exactly."""
+    im = np.random.default_rng(0).random((1, 384, 448))
+    by, bx = blurred[0] * 192, blurred[1] * 224
+    corner = im[:, by:by + 192, bx:bx + 224]
+    for axis in (1, 2):    # a 5-tap box blur: the fine detail goes
+        corner[:] = sum(np.roll(corner, k, axis) for k in range(-2, 3)) / 5
+    train, held = split_regions(im)
+    assert held.shape == (1, 192, 224) and not np.shares_memory(held, corner)
+    assert sum(r[0].size for r in train) + held[0].size == im[0].size
+    cells = {v for r in (*train, held) for v in r.ravel().tolist()}
+    assert len(cells) == im.size, "the three parts overlap"
 
 
 def test_dead_leaves_occlude_with_few_grey_levels():

@@ -2,6 +2,8 @@
 window (the seed's MNIST table) for image models."""
 from __future__ import annotations
 
+import contextlib
+
 from tqdm import tqdm
 
 from engine.cli.errors import UsageError, add_max_memory, announce, positive, print_json, within_budget
@@ -48,22 +50,21 @@ def cmd_eval(args) -> int:
     note = _planned(args, model, kind, args.n or EVAL_N[kind], device)
     raw = heldout(model, args.n or EVAL_N[kind], args.seed)
     announce(note)
-    with tqdm(unit="step", desc="bound", dynamic_ncols=True, leave=False) as bar:
-        def progress(done: int, total: int) -> None:
-            bar.total = total
-            bar.update(done - bar.n)
+    with _bar("bound", "step") as progress:
         if kind == "image":
             rep = image_bound(model, raw, seed=args.seed, device=device, progress=progress)
         else:
             rep = evaluate_bound(model, model.standardise(raw), seed=args.seed, device=device, progress=progress)
     out = rep.as_json()
     if args.ais_k > 0 and kind != "image":
-        ll, se, _ = ais_log_likelihood(model, model.standardise(raw[: args.ais_points]), args.ais_k,
-                                       seed=args.seed, device=device)
+        with _bar("AIS", "point") as progress:
+            ll, se, _ = ais_log_likelihood(model, model.standardise(raw[: args.ais_points]), args.ais_k,
+                                           seed=args.seed, device=device, progress=progress)
         out.update(ais_log_likelihood_bits=ll, ais_stderr_bits=se, ais_points=min(args.ais_points, len(raw)),
                    ais_trajectories=args.ais_k)
     if args.parzen:
-        out.update(parzen_images(model, raw, args.parzen_samples, args.seed, device))
+        with _bar("Parzen samples", "sample") as progress:
+            out.update(parzen_images(model, raw, args.parzen_samples, args.seed, device, progress))
     if args.json:
         print_json(out)
     else:
@@ -85,10 +86,20 @@ def _planned(args, model, kind: str, n: int, device) -> str | None:
     return within_budget(args, est, " and ".join(parts), device, "try a smaller --n, --ais-k or --parzen-samples")
 
 
-def parzen_images(model, raw, n_samples: int, seed: int, device) -> dict:
+@contextlib.contextmanager
+def _bar(desc: str, unit: str):
+    """A progress bar on stderr, handed out as a progress(done, total) callback."""
+    with tqdm(unit=unit, desc=desc, dynamic_ncols=True, leave=False) as bar:
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+        yield progress
+
+
+def parzen_images(model, raw, n_samples: int, seed: int, device, progress=None) -> dict:
     """The seed's MNIST-table estimator on this model: Parzen window on model samples in
     the data's [0, 1] pixel units, bandwidth chosen on half of the held-out images."""
-    samples = model.unstandardise(sample_final(model, n_samples, seed=seed, device=device))
+    samples = model.unstandardise(sample_final(model, n_samples, seed=seed, device=device, progress=progress))
     return parzen_report(samples.reshape(len(samples), -1), raw.reshape(len(raw), -1), seed=seed)
 
 

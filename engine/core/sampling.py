@@ -192,14 +192,13 @@ def batch_seed(seed: int, i: int) -> int:
     return int(seed) if i == 0 else (int(seed) * 1_000_003 + i * 0x9E3779B97F4A7C15) % (1 << 63)
 
 
-def sample_final(model, n: int, seed: int = 0, device=None, batch: int = 1000) -> np.ndarray:
+def sample_final(model, n: int, seed: int = 0, device=None, batch: int = 1000, progress=None) -> np.ndarray:
     """Only the samples x_0, (n, *shape), drawn in batches (memory stays O(batch); images
-    also at most BATCH_PIXELS pixels per batch)."""
+    also at most BATCH_PIXELS pixels per batch). progress(done, n) hears of each batch."""
     batch = batch_rows(tuple(model.shape), batch)
     out = []
     for i, s in enumerate(range(0, n, batch)):
-        last = None
-        for last in sample_progressive(model, min(batch, n - s), seed=seed * 7919 + i, device=device):
-            pass
-        out.append(last.x)
+        out.append(last_step(sample_progressive(model, min(batch, n - s), seed=seed * 7919 + i, device=device)).x)
+        if progress is not None:
+            progress(s + len(out[-1]), n)
     return np.concatenate(out) if out else np.empty((0, *model.shape), np.float32)

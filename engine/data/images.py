@@ -128,11 +128,42 @@ def cut(images: list[np.ndarray], n: int, size: int, rng: np.random.Generator) -
 
 
 def split_regions(im: np.ndarray, canvas: int = CANVAS) -> tuple[list[np.ndarray], np.ndarray]:
-    """The bottom-right block (at most canvas² and half of each side) is held out; the
-    training region is the rest, as two rectangles. Crops never cross the split."""
+    """One corner block (at most canvas² and half of each side) is held out: the corner
+    whose power spectrum is closest to the rest's. A photo's focus and lighting drift
+    across the frame (grass's bottom-right quarter has ~1.5× the rest's finest detail), and
+    held-out data should measure how a model generalises, not that drift. The training
+    region is the rest, as two rectangles; crops never cross the split."""
     _, H, W = im.shape
     hh, hw = min(canvas, H // 2), min(canvas, W // 2)
-    return [im[:, :H - hh], im[:, H - hh:, :W - hw]], im[:, H - hh:, W - hw:]
+    corners = [(y, x) for y in (0, H - hh) for x in (0, W - hw)]
+    y, x = min(corners, key=lambda c: _mismatch(im, *c, hh, hw))
+    band = im[:, hh:] if y == 0 else im[:, :H - hh]          # full width, beside the block
+    beside = im[:, y:y + hh, hw:] if x == 0 else im[:, y:y + hh, :W - hw]
+    return [band, beside], im[:, y:y + hh, x:x + hw]
+
+
+def _mismatch(im: np.ndarray, y: int, x: int, hh: int, hw: int, tile: int = 64) -> float:
+    """Largest |log| ratio, over four octave bands, of the block's power to the rest's,
+    from the spectra of the tiles of a grid that lie wholly on one side."""
+    grey = im.mean(0)
+    inside, outside = [], []
+    for ty in range(0, grey.shape[0] - tile + 1, tile):
+        for tx in range(0, grey.shape[1] - tile + 1, tile):
+            t = grey[ty:ty + tile, tx:tx + tile]
+            within = y <= ty and ty + tile <= y + hh and x <= tx and tx + tile <= x + hw
+            apart = ty + tile <= y or ty >= y + hh or tx + tile <= x or tx >= x + hw
+            if within or apart:
+                (inside if within else outside).append(_band_power(t))
+    if not inside or not outside:
+        return 0.0
+    return float(np.abs(np.log(np.mean(inside, 0) / np.mean(outside, 0))).max())
+
+
+def _band_power(t: np.ndarray) -> np.ndarray:
+    p = np.abs(np.fft.fft2(t - t.mean())) ** 2
+    f = np.hypot(*np.meshgrid(np.fft.fftfreq(t.shape[0]), np.fft.fftfreq(t.shape[1]), indexing="ij"))
+    edges = (1 / 32, 1 / 16, 1 / 8, 1 / 4, 1 / 2)
+    return np.array([p[(f >= a) & (f < b)].mean() for a, b in zip(edges, edges[1:])]) + 1e-12
 
 
 def _bundled(names, grey: bool, f: int) -> list[np.ndarray]:

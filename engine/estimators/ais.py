@@ -33,9 +33,10 @@ def log_weights(model, x0: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
 
 @torch.no_grad()
 def ais_log_likelihood(model, x0: np.ndarray, trajectories: int = 100, seed: int = 0, device="cpu",
-                       batch: int = 20000, per: int | None = None) -> tuple[float, float, np.ndarray]:
+                       batch: int = 20000, per: int | None = None, progress=None) -> tuple[float, float, np.ndarray]:
     """(mean log p in bits, its standard error over points, per-point estimates in bits).
-    `per` divides by the number of dimensions for per-pixel units."""
+    `per` divides by the number of dimensions for per-pixel units; progress(done, n)
+    hears of each batch of points."""
     dev = torch.device(device)
     dt = calc_dtype(dev)
     gen = torch.Generator(device="cpu").manual_seed(seed)
@@ -50,6 +51,8 @@ def ais_log_likelihood(model, x0: np.ndarray, trajectories: int = 100, seed: int
         lw = log_weights(model, rep, gen).view(len(xb), k)
         est = torch.logsumexp(lw, 1) - math.log(k)
         per_point[s:s + len(xb)] = est.double().cpu().numpy()
+        if progress is not None:
+            progress(s + len(xb), n)
     bits = per_point / LN2 / (per or 1)
     stderr = float(bits.std(ddof=1) / math.sqrt(n)) if n > 1 else float("nan")
     return float(bits.mean()), stderr, bits
