@@ -23,6 +23,9 @@ LONG_S = 30.0               # jobs estimated longer than this say so before they
 FLOPS = {"cpu": 1e10, "cuda": 2e11, "mps": 4e10}
 CALL_S = 3e-4
 TRAIN_CALLS = 15
+# oneDNN's 3×3 convolutions run ~3× the small dense layers' rate per FLOP (measured: the
+# bundled image models' training steps came in 2.5-4× under a dense-rate estimate).
+CONV_SPEEDUP = 3.0
 
 
 class BudgetError(ValueError):
@@ -105,8 +108,9 @@ def _pixels(shape) -> int:
 
 
 def net_cost(net: dict, shape) -> tuple[float, float]:
-    """(activation values, multiply-adds ×2) of one sample through the net in one call,
-    counting the diffusion's own per-element arithmetic (~20 values per element)."""
+    """(activation values, FLOPs at the dense rate) of one sample through the net in one
+    call: multiply-adds ×2 (convolutions' ÷ CONV_SPEEDUP) and the diffusion's own
+    per-element arithmetic (~20 values per element)."""
     d = int(math.prod(shape))
     if net.get("kind", "mlp") == "mlp":
         h, layers, J = int(net.get("hidden", 64)), int(net.get("layers", 3)), int(net.get("J", 16))
@@ -119,7 +123,7 @@ def net_cost(net: dict, shape) -> tuple[float, float]:
     per_px_acts = layers * (2 * scales + 1) * c + ctx + mix * 2 * c + 4 * J * C + 20 * C
     pool = sum(4.0 ** -s for s in range(scales))
     per_px_flops = 2 * 9 * pool * (C * c + (layers - 1) * c * c) + 2 * mix * (c + ctx) * c + 2 * c * 2 * C
-    return per_px_acts * px, per_px_flops * px + 40 * C * px
+    return per_px_acts * px, per_px_flops * px / CONV_SPEEDUP + 40 * C * px
 
 
 # ---- the jobs -----------------------------------------------------------------------------
