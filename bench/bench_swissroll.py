@@ -31,7 +31,7 @@ def true_log_likelihood_bits(noise=0.05, n=4000, seed=123, grid=200_000):
     p(x) = ∫ N(x; c(u), noise²I) du, integrated on a fine grid of u (the roll is far thicker
     than the grid spacing), then shifted by the standardisation's log-Jacobian."""
     data = make_points("swissroll", 50_000, seed=0, noise=noise)
-    mean, std = data.train.mean(0), data.train.std(0)
+    std = data.train.std(0)
     x = make_points("swissroll", 10, seed=seed, n_heldout=n, noise=noise).heldout
     from scipy.spatial import cKDTree
     u = (np.arange(grid) + 0.5) / grid

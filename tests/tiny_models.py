@@ -31,3 +31,25 @@ def train_tiny(path, data: str = "texture", size: int = 16, T: int = 8, steps: i
         pass
     save_model(model, path)
     return path
+
+
+def train_tiny_vectors(path, data: str, n: int, seed: int = 0, held: int | None = None, *, train: dict, **config):
+    """Train and save a tiny vector model (2-D points, standardised; or binary sequences,
+    raw 0/1 under binomial diffusion) on `n` points of `data`; `config` are ModelConfig
+    fields, `train` TrainConfig ones (the first `held` held-out points evaluate it)."""
+    import torch
+
+    from engine.data.catalogue import build
+    from engine.io.storage import save_model
+    from engine.model import DiffusionModel, ModelConfig
+    from engine.training import TrainConfig, train as fit
+
+    torch.manual_seed(seed)
+    d = build(data, n=n, seed=seed)
+    cfg = ModelConfig(data=data, shape=d.train.shape[1:], **config)
+    model = DiffusionModel(cfg, d.train.mean(0), d.train.std(0))
+    scale = (lambda a: a) if cfg.family == "binomial" else model.standardise
+    for _ in fit(model, scale(d.train), scale(d.heldout[:held]), TrainConfig(device="cpu", **train)):
+        pass
+    save_model(model, path)
+    return path

@@ -259,7 +259,7 @@ class CompareController:
         parts = []
         if cs.open:
             top = f"Top: {self.main_name} (T = {T}) · bottom: {cs.name} (T′ = {cs.T})"
-            slider = (f"the slider's t maps to t′ = round(t·T′/T), the same fraction of the diffusion"
+            slider = ("the slider's t maps to t′ = round(t·T′/T), the same fraction of the diffusion"
                       if cs.T != T else "both at step t")
             same = cs.same_noise(self.points.state.reverse)
             noise = {True: "same noise seed (both reverse runs start from the same x_T)",

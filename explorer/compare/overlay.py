@@ -10,7 +10,6 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
-from .. import theme
 from ..docks.schedule.plot import show_schedule
 
 COMPARE = "#ce93d8"      # the comparison model, in every plot

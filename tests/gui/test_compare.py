@@ -8,30 +8,17 @@ import pytest
 from engine.runtime import protocol as m
 from explorer.compare.state import map_t
 
+from tests.tiny_models import train_tiny_vectors
+
 from .conftest import make_window
 
 
 @pytest.fixture(scope="session")
 def other_path(tmp_path_factory):
     """A second tiny Swiss roll model, T = 6 with a linear schedule (the window's has T = 10)."""
-    import torch
-
-    from engine.data.points import make_points
-    from engine.io.storage import save_model
-    from engine.model import DiffusionModel, ModelConfig
-    from engine.training import TrainConfig, train
-
-    torch.manual_seed(1)
-    data = make_points("swissroll", n=2000, seed=1)
-    cfg = ModelConfig(T=6, schedule="linear", beta1=1e-3, shape=(2,),
-                      net={"kind": "mlp", "hidden": 24, "layers": 2, "J": 4})
-    model = DiffusionModel(cfg, data.train.mean(0), data.train.std(0))
-    for _ in train(model, model.standardise(data.train), model.standardise(data.heldout),
-                   TrainConfig(steps=60, batch=256, eval_every=30, eval_points=300, device="cpu")):
-        pass
-    path = tmp_path_factory.mktemp("compare") / "other.h5"
-    save_model(model, path)
-    return path
+    return train_tiny_vectors(tmp_path_factory.mktemp("compare") / "other.h5", "swissroll", 2000, seed=1, T=6,
+                              schedule="linear", beta1=1e-3, net={"kind": "mlp", "hidden": 24, "layers": 2, "J": 4},
+                              train={"steps": 60, "batch": 256, "eval_every": 30, "eval_points": 300})
 
 
 def _record(w):

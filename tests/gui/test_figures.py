@@ -11,6 +11,7 @@ import pytest
 
 from explorer.figures.catalogue import BY_KEY
 from explorer.figures.export import gif_available, gif_size
+from tests.tiny_models import train_tiny_vectors
 
 from .conftest import answer_next_question, make_window
 from .tiny_images import train_tiny
@@ -25,22 +26,9 @@ EXPECT = {
 
 
 def _tiny_heartbeat(path):
-    import torch
-
-    from engine.data.catalogue import build
-    from engine.io.storage import save_model
-    from engine.model import DiffusionModel, ModelConfig
-    from engine.training import TrainConfig, train
-
-    torch.manual_seed(0)
-    data = build("heartbeat", n=500, seed=0)
-    cfg = ModelConfig(family="binomial", data="heartbeat", shape=(20,), T=10,
-                      net={"kind": "mlp", "hidden": 16, "layers": 1, "J": 3, "time_input": True})
-    model = DiffusionModel(cfg, data.train.mean(0), data.train.std(0))
-    for _ in train(model, data.train, data.heldout[:100],
-                   TrainConfig(steps=10, batch=64, eval_every=10, eval_points=100, device="cpu")):
-        pass
-    save_model(model, path)
+    train_tiny_vectors(path, "heartbeat", 500, 0, 100, family="binomial", T=10,
+                       net={"kind": "mlp", "hidden": 16, "layers": 1, "J": 3, "time_input": True},
+                       train={"steps": 10, "batch": 64, "eval_every": 10, "eval_points": 100})
 
 
 @pytest.fixture(scope="module")

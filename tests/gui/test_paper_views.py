@@ -6,30 +6,18 @@ import pytest
 
 from engine.runtime import protocol as m
 
+from tests.tiny_models import train_tiny_vectors
+
 from .conftest import make_window, tiny_training
 
 
 @pytest.fixture(scope="module")
 def tiny_binary_path(tmp_path_factory):
     """A binomial heartbeat model at T = 20, trained for a few seconds."""
-    import torch
-
-    from engine.data.catalogue import build
-    from engine.io.storage import save_model
-    from engine.model import DiffusionModel, ModelConfig
-    from engine.training import TrainConfig, train
-
-    torch.manual_seed(0)
-    data = build("heartbeat", n=2000, seed=0)
-    cfg = ModelConfig(family="binomial", data="heartbeat", shape=(20,), T=20,
-                      net={"kind": "mlp", "hidden": 32, "layers": 2, "J": 4, "time_input": True})
-    model = DiffusionModel(cfg, data.train.mean(0), data.train.std(0))
-    for _ in train(model, data.train, data.heldout[:500],
-                   TrainConfig(steps=150, batch=256, eval_every=150, eval_points=500, device="cpu")):
-        pass
-    path = tmp_path_factory.mktemp("binary") / "tiny_heartbeat.h5"
-    save_model(model, path)
-    return path
+    return train_tiny_vectors(tmp_path_factory.mktemp("binary") / "tiny_heartbeat.h5", "heartbeat", 2000, 0, 500,
+                              family="binomial", T=20,
+                              net={"kind": "mlp", "hidden": 32, "layers": 2, "J": 4, "time_input": True},
+                              train={"steps": 150, "batch": 256, "eval_every": 150, "eval_points": 500})
 
 
 def test_binary_model_opens_in_its_tab_and_rasters_follow_the_slider(qtbot, tiny_binary_path):
