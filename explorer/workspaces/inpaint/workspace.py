@@ -21,6 +21,7 @@ from engine.presets import ASSETS
 
 from ... import theme
 from ...state import ModelInfo
+from ...widgets.pacer import Pacer
 from ..base import Workspace
 from . import files, sources, status_text
 from .controls import InpaintControls
@@ -33,6 +34,7 @@ from .labels import ElidedLabel
 from .view_bar import ViewBar
 
 LIVE_MS = 120          # at most one preview request this often while a stroke is under way
+FRAME_MS = 80          # live frames drawn at most this often (see widgets/pacer.py)
 DIGITS = ASSETS / "digits.h5"
 TASK_KINDS = ("inpaint", "denoise")
 HELD_OUT = 24          # held-out images asked for (repeats of a one-photo texture are dropped)
@@ -125,6 +127,7 @@ class InpaintWorkspace(Workspace):
         self.live = QTimer(self)
         self.live.setSingleShot(True)
         self.live.setInterval(LIVE_MS)
+        self.pacer = Pacer(self._frame_if_current, FRAME_MS, self)
 
     def _connect(self) -> None:
         c = self.controls
@@ -260,6 +263,7 @@ class InpaintWorkspace(Workspace):
             if not missing.any():
                 self.client.cancel("inpaint")
                 self.request += 1                    # anything still in flight is stale
+                self.pacer.drop()
                 self.result, self.sent_missing = None, None
                 self.canvas.set_fill(None)
                 self.posterior.reset("Paint over the pixels to fill in: the posterior samples them, "
@@ -282,6 +286,7 @@ class InpaintWorkspace(Workspace):
             # canvas now; the Images tab asks again when it is shown.
             self.client.cancel("sample")
         self.request += 1
+        self.pacer.drop(restart=True)                # its first frame is drawn at once
         self.sent_resample = resample
         cmd.request = self.request
         self.client.submit(cmd)
@@ -333,7 +338,7 @@ class InpaintWorkspace(Workspace):
     def on_event(self, ev) -> None:
         if isinstance(ev, m.PosteriorFrame):
             if ev.request == self.request and ev.model_id == self.model_id:
-                self._frame(ev)
+                self.pacer.offer(ev)
         elif isinstance(ev, m.PosteriorResult):
             if ev.request == self.request and ev.model_id == self.model_id:
                 self._result(ev)
@@ -343,6 +348,10 @@ class InpaintWorkspace(Workspace):
                 self.pick(0)
         elif isinstance(ev, m.JobFailed) and ev.kind in TASK_KINDS:
             self.posterior.status.setText(f"<span style='color:#ff8a80'>{ev.kind} failed: {ev.message}</span>")
+
+    def _frame_if_current(self, ev) -> None:
+        if ev.request == self.request and ev.model_id == self.model_id:
+            self._frame(ev)
 
     def _frame(self, ev) -> None:
         self.posterior.set_frame(ev)
@@ -357,6 +366,7 @@ class InpaintWorkspace(Workspace):
         self.frameShown.emit(ev)
 
     def _result(self, ev) -> None:
+        self.pacer.drop()                            # a waiting frame is older than this
         self.result = ev
         self.posterior.set_result(ev)
         if ev.task == "inpaint" and self.controls.on_canvas.isChecked() and ev.missing is not None:
