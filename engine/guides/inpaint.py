@@ -19,6 +19,7 @@ from engine.core.gaussian import GaussianDiffusion
 from engine.core.respacing import with_stride
 from engine.core.sampling import Guide, Noise, last_step, resampling_path, sample_progressive
 from engine.guides.common import check_image, summary
+from engine.nets.multiscale import grid_box
 
 
 class InpaintGuide(Guide):
@@ -56,11 +57,10 @@ class InpaintGuide(Guide):
         """The net asked only for the outputs over the missing pixels' bounding box: every
         known pixel comes from the observation, so its output would be thrown away (a 64 px
         hole's ~110 px window then costs ~0.6× as much per step)."""
-        missing = ~self.known.all(0).all(0).cpu().numpy()
-        rows, cols = np.flatnonzero(missing.any(1)), np.flatnonzero(missing.any(0))
-        if not len(rows) or not hasattr(getattr(net, "inner", net), "receptive_radius"):
+        box = bounding_box(~self.known.all(0).all(0).cpu().numpy())
+        if box is None or not hasattr(getattr(net, "inner", net), "receptive_radius"):
             return net
-        return functools.partial(net, region=(int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1))
+        return functools.partial(net, region=box)
 
     def predicted_x0(self, x0_pred):
         obs, known = self._expand(x0_pred)
@@ -69,19 +69,24 @@ class InpaintGuide(Guide):
 
 
 
+def bounding_box(mask: np.ndarray) -> tuple[int, int, int, int] | None:
+    """(y0, y1, x0, x1) of the True pixels of an (H, W) mask; None if there are none."""
+    rows, cols = np.flatnonzero(mask.any(1)), np.flatnonzero(mask.any(0))
+    if not len(rows):
+        return None
+    return int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
+
+
 def window_for(model, missing: np.ndarray, margin: int | None = None) -> tuple[int, int, int, int]:
     """(y0, y1, x0, x1): the missing pixels' bounding box grown by `margin` (default the
     network's receptive radius) with its corners on the pooling grid, clipped to the image."""
     H, W = missing.shape
-    rows, cols = np.flatnonzero(missing.any(1)), np.flatnonzero(missing.any(0))
-    if not len(rows):
+    box = bounding_box(missing)
+    if box is None:
         return 0, 0, 0, 0
     net = getattr(model.net, "inner", model.net)          # through a respaced view
     m = int(getattr(net, "receptive_radius", max(H, W)) if margin is None else margin)
-    k = int(getattr(net, "multiple", 1))
-    y0, x0 = max(rows[0] - m, 0) // k * k, max(cols[0] - m, 0) // k * k
-    y1, x1 = min(-(-(rows[-1] + 1 + m) // k) * k, H), min(-(-(cols[-1] + 1 + m) // k) * k, W)
-    return int(y0), int(y1), int(x0), int(x1)
+    return grid_box(box, m, int(getattr(net, "multiple", 1)), H, W)
 
 
 def inpaint_progressive(model, image: np.ndarray, missing: np.ndarray, n: int = 4, seed: int = 0,

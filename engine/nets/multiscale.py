@@ -41,6 +41,14 @@ class MultiScaleConv(nn.Module):
         return F.leaky_relu_(out, SLOPE)      # in place: a conv's output, not needed again
 
 
+def grid_box(box, grow: int, k: int, H: int, W: int) -> tuple[int, int, int, int]:
+    """(y0, y1, x0, x1) grown by `grow` pixels each way, its corners on the k-pixel pooling
+    grid (so a crop there pools exactly as the whole image would), clipped to H×W."""
+    y0, y1, x0, x1 = box
+    return (max(y0 - grow, 0) // k * k, min(-(-(y1 + grow) // k) * k, H),
+            max(x0 - grow, 0) // k * k, min(-(-(x1 + grow) // k) * k, W))
+
+
 class MultiScaleNet(nn.Module):
     """x_t (B, C, H, W), t (B,) -> (z_mu, z_sigma), each (B, C, H, W), for any H and W.
 
@@ -88,29 +96,23 @@ class MultiScaleNet(nn.Module):
         return 2 ** (self.scales - 1)
 
     @property
-    def receptive_radius(self) -> int:
-        """How far (pixels) an output can see without the global context: each layer's
-        coarsest 3×3 conv reaches one pooled block of 2^(S-1) pixels beyond the pixel's
-        own block (2^S - 1 pixels); bilinear upsampling reaches half a block further."""
-        per_layer = 2 ** self.scales - 1 + (self.multiple // 2 if self.upsample == "bilinear" else 0)
-        return self.layers * per_layer
+    def reach(self) -> int:
+        """How far (pixels) one layer's output can see: its coarsest 3×3 conv reaches one
+        pooled block of 2^(S-1) pixels beyond the pixel's own block (2^S - 1 pixels);
+        bilinear upsampling reaches half a block further."""
+        return 2 ** self.scales - 1 + (self.multiple // 2 if self.upsample == "bilinear" else 0)
 
     @property
-    def reach(self) -> int:
-        """How far (pixels) one layer's output can see: receptive_radius per layer."""
-        return self.receptive_radius // self.layers
+    def receptive_radius(self) -> int:
+        """How far (pixels) an output can see without the global context."""
+        return self.layers * self.reach
 
     def _boxes(self, region, Hp: int, Wp: int) -> list[tuple[int, int, int, int]]:
         """Per layer, the part of its output later layers need to give `region`'s outputs:
         the region grown by the remaining layers' reach, on the pooling grid (so every
         crop pools exactly as the whole would)."""
-        k, (a, b, c, d) = self.multiple, region
-        boxes = []
-        for left in range(self.layers - 1, -1, -1):
-            g = left * self.reach
-            boxes.append((max(a - g, 0) // k * k, min(-(-(b + g) // k) * k, Hp),
-                          max(c - g, 0) // k * k, min(-(-(d + g) // k) * k, Wp)))
-        return boxes
+        return [grid_box(region, left * self.reach, self.multiple, Hp, Wp)
+                for left in range(self.layers - 1, -1, -1)]
 
     def features(self, x: torch.Tensor, region=None) -> torch.Tensor:
         """Trunk, global context and 1×1 mixing. With a region (y0, y1, x0, x1), each layer
