@@ -21,15 +21,14 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine.core.sampling import sample_progressive  # noqa: E402
+from engine.core.sampling import last_step, sample_progressive  # noqa: E402
 from engine.data.catalogue import heldout_canvases  # noqa: E402
-from engine.data.images import training_regions  # noqa: E402
+from engine.data.images import band_power, training_regions  # noqa: E402
 from engine.guides.inpaint import inpaint, inpaint_progressive, window_for  # noqa: E402
 from engine.io.storage import load_model  # noqa: E402
 
 
 def latency(model, n: int, repeats: int = 3) -> dict:
-    rng = np.random.default_rng(0)
     canvas = heldout_canvases(model, 1)[0]
     image = np.tile(canvas, (1, 2, 2))[:, :512, :512]          # a 512×512 image of the texture
     missing = np.zeros((512, 512), bool)
@@ -43,14 +42,11 @@ def latency(model, n: int, repeats: int = 3) -> dict:
                 out["first preview frame"].append(time.perf_counter() - t0)
         out["preview (every 10th step)"].append(time.perf_counter() - t0)
         t0 = time.perf_counter()
-        for _ in inpaint_progressive(model, image, missing, n, r, 1, "cpu", window):
-            pass
+        last_step(inpaint_progressive(model, image, missing, n, r, 1, "cpu", window))
         out["full posterior"].append(time.perf_counter() - t0)
         t0 = time.perf_counter()
-        for _ in sample_progressive(model, 1, seed=r, shape=(model.shape[0], 256, 256)):
-            pass
+        last_step(sample_progressive(model, 1, seed=r, shape=(model.shape[0], 256, 256)))
         out["sample 256×256"].append(time.perf_counter() - t0)
-    del rng
     return {k: (min(v), float(np.median(v))) for k, v in out.items()} | {"window": window}
 
 
@@ -77,16 +73,6 @@ def r_squared(model, holes: int, n: int, resample=None) -> dict:
             1 - ((t - g) ** 2).sum() / sst, "the texture's mean level": 1 - ((t - level) ** 2).sum() / sst}
 
 
-def spectrum_bands(x: np.ndarray) -> np.ndarray:
-    """Radially averaged power in 4 octave bands (cycles/pixel 1/32-1/16, ..., 1/4-1/2)."""
-    x = x - x.mean()
-    p = np.abs(np.fft.fft2(x)) ** 2
-    fy, fx = np.meshgrid(np.fft.fftfreq(x.shape[0]), np.fft.fftfreq(x.shape[1]), indexing="ij")
-    r = np.hypot(fy, fx)
-    edges = [1 / 32, 1 / 16, 1 / 8, 1 / 4, 1 / 2]
-    return np.array([p[(r >= a) & (r < b)].mean() for a, b in zip(edges, edges[1:])])
-
-
 def autocorr(x: np.ndarray, lags=(1, 2, 4, 8)) -> np.ndarray:
     x = (x - x.mean()) / x.std()
     return np.array([0.5 * ((x[:, k:] * x[:, :-k]).mean() + (x[k:] * x[:-k]).mean()) for k in lags])
@@ -107,8 +93,8 @@ def texture_statistics(model, n: int, holes=HOLES, side: int = 100, resample=Non
         out = inpaint(model, im, missing, n=n, seed=k, resample=resample)
         true = im[0][y:y + side, x:x + side]
         fill = [s[0][y:y + side, x:x + side] for s in out["samples"]]
-        fill_sp.append(np.mean([spectrum_bands(f) for f in fill], 0))
-        true_sp.append(spectrum_bands(true))
+        fill_sp.append(np.mean([band_power(f) for f in fill], 0))
+        true_sp.append(band_power(true))
         fill_ac.append(np.mean([autocorr(f) for f in fill], 0))
         true_ac.append(autocorr(true))
     fill_sp, true_sp = np.array(fill_sp), np.array(true_sp)
@@ -126,14 +112,13 @@ def where_the_gap_is(model, n: int, side: int = 100, crops: int = 64) -> tuple[n
     for _ in range(crops):
         r = regions[rng.integers(len(regions))]
         y, x = rng.integers(r.shape[1] - side + 1), rng.integers(r.shape[2] - side + 1)
-        train.append(spectrum_bands(r[0, y:y + side, x:x + side]))
+        train.append(band_power(r[0, y:y + side, x:x + side]))
     train = np.mean(train, 0)
     im = heldout_canvases(model, 1)[0]
-    held = np.mean([spectrum_bands(im[0][y:y + side, x:x + side]) for y, x in HOLES], 0)
-    for step in sample_progressive(model, n, seed=0, shape=(model.shape[0], side, side)):
-        x = step.x
+    held = np.mean([band_power(im[0][y:y + side, x:x + side]) for y, x in HOLES], 0)
+    x = last_step(sample_progressive(model, n, seed=0, shape=(model.shape[0], side, side))).x
     std = float(np.ravel(model.data_std)[0])
-    samples = np.mean([spectrum_bands(np.asarray(s[0], np.float64) * std) for s in np.asarray(x)], 0)
+    samples = np.mean([band_power(np.asarray(s[0], np.float64) * std) for s in np.asarray(x)], 0)
     return held / train, samples / train
 
 

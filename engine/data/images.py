@@ -153,17 +153,20 @@ def _mismatch(im: np.ndarray, y: int, x: int, hh: int, hw: int, tile: int = 64) 
             within = y <= ty and ty + tile <= y + hh and x <= tx and tx + tile <= x + hw
             apart = ty + tile <= y or ty >= y + hh or tx + tile <= x or tx >= x + hw
             if within or apart:
-                (inside if within else outside).append(_band_power(t))
+                (inside if within else outside).append(band_power(t))
     if not inside or not outside:
         return 0.0
-    return float(np.abs(np.log(np.mean(inside, 0) / np.mean(outside, 0))).max())
+    tiny = 1e-12                                    # a flat tile has no power at all
+    return float(np.abs(np.log((np.mean(inside, 0) + tiny) / (np.mean(outside, 0) + tiny))).max())
 
 
-def _band_power(t: np.ndarray) -> np.ndarray:
-    p = np.abs(np.fft.fft2(t - t.mean())) ** 2
-    f = np.hypot(*np.meshgrid(np.fft.fftfreq(t.shape[0]), np.fft.fftfreq(t.shape[1]), indexing="ij"))
+def band_power(x: np.ndarray) -> np.ndarray:
+    """Radially averaged power of a 2-D array in 4 octave bands (cycles/pixel 1/32-1/16,
+    ..., 1/4-1/2), its mean removed first."""
+    p = np.abs(np.fft.fft2(x - x.mean())) ** 2
+    f = np.hypot(*np.meshgrid(np.fft.fftfreq(x.shape[0]), np.fft.fftfreq(x.shape[1]), indexing="ij"))
     edges = (1 / 32, 1 / 16, 1 / 8, 1 / 4, 1 / 2)
-    return np.array([p[(f >= a) & (f < b)].mean() for a, b in zip(edges, edges[1:])]) + 1e-12
+    return np.array([p[(f >= a) & (f < b)].mean() for a, b in zip(edges, edges[1:])])
 
 
 def _bundled(names, grey: bool, f: int) -> list[np.ndarray]:
