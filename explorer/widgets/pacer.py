@@ -1,7 +1,8 @@
 """Draw the newest of a stream of frames at most every few milliseconds. A live posterior
 yields a frame per step; drawing every one of them on a two-core laptop takes CPU from
-the sampler it shows (the full pass ran ~1.5× slower), while ~12 frames a second look as
-live. A frame that arrives too soon waits, and a newer one replaces it."""
+the sampler it shows (the GUI's full pass ran ~1.3× slower than the engine's), while ~12
+frames a second look as live. A frame that arrives too soon waits, and a newer one
+replaces it."""
 from __future__ import annotations
 
 import time

@@ -337,10 +337,10 @@ class InpaintWorkspace(Workspace):
     # ---- engine events ------------------------------------------------------------------
     def on_event(self, ev) -> None:
         if isinstance(ev, m.PosteriorFrame):
-            if ev.request == self.request and ev.model_id == self.model_id:
+            if self._current(ev):
                 self.pacer.offer(ev)
         elif isinstance(ev, m.PosteriorResult):
-            if ev.request == self.request and ev.model_id == self.model_id:
+            if self._current(ev):
                 self._result(ev)
         elif isinstance(ev, m.DataImagesReady):
             if ev.model_id == self.model_id and ev.images:
@@ -349,8 +349,12 @@ class InpaintWorkspace(Workspace):
         elif isinstance(ev, m.JobFailed) and ev.kind in TASK_KINDS:
             self.posterior.status.setText(f"<span style='color:#ff8a80'>{ev.kind} failed: {ev.message}</span>")
 
+    def _current(self, ev) -> bool:
+        """Of the newest request to the open model (a paced frame may have gone stale)."""
+        return ev.request == self.request and ev.model_id == self.model_id
+
     def _frame_if_current(self, ev) -> None:
-        if ev.request == self.request and ev.model_id == self.model_id:
+        if self._current(ev):
             self._frame(ev)
 
     def _frame(self, ev) -> None:
