@@ -41,11 +41,12 @@ PRETRAINED = {  # name -> (training-steps multiplier for the bundled model, data
 IMAGE_MODEL = ModelConfig(T=100, schedule="snr", beta1=1e-4, parameterisation="eps",
                           net={"kind": "multiscale", "channels": 32, "layers": 3, "scales": 3, "context": 0,
                                "conv1x1": 2, "J": 8})
-IMAGE_CONTEXT = {"digits": 4, "patches": 4}      # global context channels; 0 elsewhere
-# Grass's blades and clumps are longer than 21 px: two layers at four scales see 30 px for
-# the same cost per painted hole (the fill's 16-32 px waves came out 0.78 of the truth's
-# power, not 0.73, and its lag-8 autocorrelation within 20%; bench/bench_inpaint.py).
-IMAGE_NET = {"texture": {"layers": 2, "scales": 4}}
+# Per data set, what differs from IMAGE_MODEL's net (a user's folder: as photos). Grass's
+# blades and clumps are longer than 21 px: two layers at four scales see 30 px for the
+# same cost per painted hole (the fill's 16-32 px waves came out 0.78 of the truth's power,
+# not 0.73, and its lag-8 autocorrelation within 20%; bench/bench_inpaint.py).
+IMAGE_NET = {"digits": {"context": 4}, "patches": {"context": 4}, "folder": {"context": 4},
+             "texture": {"layers": 2, "scales": 4}}
 IMAGE_TRAIN = TrainConfig(steps=3000, batch=32, lr=2e-3, eval_every=1000, eval_points=200)
 
 # Binary data (binomial diffusion). T = 200: the exact reverse model of this form reaches
@@ -58,8 +59,7 @@ BINARY_TRAIN = TrainConfig(steps=3000, batch=512, lr=3e-3, eval_every=1000)
 def model_defaults(data: str) -> ModelConfig:
     kind = kind_of(data)
     if kind == "image":
-        net = {**IMAGE_MODEL.net, "context": IMAGE_CONTEXT.get(data, 4 if data.startswith("folder:") else 0),
-               **IMAGE_NET.get(data, {})}
+        net = {**IMAGE_MODEL.net, **IMAGE_NET.get("folder" if data.startswith("folder:") else data, {})}
         return replace(IMAGE_MODEL, data=data, net=net)
     if kind == "binary":
         return replace(BINARY_MODEL, data=data, net=dict(BINARY_MODEL.net))
