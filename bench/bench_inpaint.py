@@ -84,7 +84,8 @@ HOLES = ((20, 20), (20, 136), (136, 20), (136, 136), (78, 78))   # 100×100 hole
 def texture_statistics(model, n: int, holes=HOLES, side: int = 100, resample=None):
     """Fill against truth over several 100×100 holes in the held-out block (one hole's
     lowest band holds only ~40 independent frequencies: pooling the holes steadies it).
-    Returns power ratios by band (pooled, and per hole) and autocorrelations (pooled)."""
+    Returns power ratios by band (pooled; its standard error over the n samples, which
+    says how much is sampling noise; per hole) and autocorrelations (pooled)."""
     im = heldout_canvases(model, 1)[0]
     fill_sp, true_sp, fill_ac, true_ac = [], [], [], []
     for k, (y, x) in enumerate(holes):
@@ -93,12 +94,14 @@ def texture_statistics(model, n: int, holes=HOLES, side: int = 100, resample=Non
         out = inpaint(model, im, missing, n=n, seed=k, resample=resample)
         true = im[0][y:y + side, x:x + side]
         fill = [s[0][y:y + side, x:x + side] for s in out["samples"]]
-        fill_sp.append(np.mean([band_power(f) for f in fill], 0))
+        fill_sp.append([band_power(f) for f in fill])
         true_sp.append(band_power(true))
         fill_ac.append(np.mean([autocorr(f) for f in fill], 0))
         true_ac.append(autocorr(true))
-    fill_sp, true_sp = np.array(fill_sp), np.array(true_sp)
-    return (fill_sp.mean(0) / true_sp.mean(0), fill_sp / true_sp, np.mean(fill_ac, 0), np.mean(true_ac, 0))
+    fill_sp, true_sp = np.array(fill_sp), np.array(true_sp)      # (holes, n, bands), (holes, bands)
+    by_sample = fill_sp.mean(0) / true_sp.mean(0)                  # (n, bands): each sample's pooled ratio
+    se = by_sample.std(0, ddof=1) / np.sqrt(len(by_sample)) if len(by_sample) > 1 else np.full(4, np.nan)
+    return (by_sample.mean(0), se, fill_sp.mean(1) / true_sp, np.mean(fill_ac, 0), np.mean(true_ac, 0))
 
 
 def where_the_gap_is(model, n: int, side: int = 100, crops: int = 64) -> tuple[np.ndarray, np.ndarray]:
@@ -151,15 +154,16 @@ def main() -> None:
         print(f"| posterior mean with RePaint resampling (jump 10, 3 passes) | {rs['posterior mean']:.3f} |\n")
     if "texture" not in parts:
         return
-    sp, per_hole, ac, ac_true = texture_statistics(grass, args.n)
+    sp, se, per_hole, ac, ac_true = texture_statistics(grass, args.n)
     print(f"| grass, {len(HOLES)} holes of 100×100 | band 1/32-1/16 | 1/16-1/8 | 1/8-1/4 | 1/4-1/2 |\n|---|---|---|---|---|")
-    print("| fill power ÷ true power, pooled | " + " | ".join(f"{v:.2f}" for v in sp) + " |")
+    print("| fill power ÷ true power, pooled ± s.e. over samples | "
+          + " | ".join(f"{v:.2f} ± {e:.2f}" for v, e in zip(sp, se)) + " |")
     print("| per hole, lowest-highest | " + " | ".join(f"{a:.2f}-{b:.2f}" for a, b in
                                                      zip(per_hole.min(0), per_hole.max(0))) + " |\n")
     print("| autocorrelation at lag | 1 | 2 | 4 | 8 |\n|---|---|---|---|---|")
     print("| true regions | " + " | ".join(f"{v:.3f}" for v in ac_true) + " |")
     print("| fills (mean over holes and samples) | " + " | ".join(f"{v:.3f}" for v in ac) + " |\n")
-    sp, _, ac, _ = texture_statistics(grass, args.n, resample=(10, 3))
+    sp, _, _, ac, _ = texture_statistics(grass, args.n, resample=(10, 3))
     print("| with RePaint resampling (jump 10, 3 passes) | fill ÷ true power, pooled | autocorrelation |\n|---|---|---|")
     print("| | " + " / ".join(f"{v:.2f}" for v in sp) + " | " + " / ".join(f"{v:.3f}" for v in ac) + " |\n")
     held, uncond = where_the_gap_is(grass, args.n)

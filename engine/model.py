@@ -11,7 +11,7 @@ import torch
 
 from engine.core.binomial import BinomialDiffusion
 from engine.core.gaussian import PARAMETERISATIONS, GaussianDiffusion
-from engine.core.schedules import KINDS, Schedule
+from engine.core.schedules import KINDS, SNR_END, Schedule
 from engine.io.limits import check_config
 from engine.nets import build_net
 
@@ -43,6 +43,7 @@ class ModelConfig:
     T: int = 40
     schedule: str = "snr"
     beta1: float = 3e-6
+    snr_end: float = SNR_END   # the snr schedule's SNR at t = T (what of the data x_T still holds)
     trainable_schedule: bool = False
     parameterisation: str = "eps"
     net: dict = field(default_factory=lambda: {"kind": "mlp", "hidden": 64, "layers": 3, "J": 16})
@@ -61,6 +62,8 @@ class ModelConfig:
             raise ValueError(f"unknown parameterisation {self.parameterisation!r}")
         if not 0 < float(self.beta1) < 1:
             raise ValueError(f"beta1 must lie in (0, 1), got {self.beta1}")
+        if not 0 < float(self.snr_end) < (1 - float(self.beta1)) / float(self.beta1):
+            raise ValueError(f"snr_end must lie in (0, SNR_1), got {self.snr_end}")
         return self
 
     def to_json(self) -> str:
@@ -81,7 +84,8 @@ class ModelConfig:
 class DiffusionModel:
     def __init__(self, config: ModelConfig, data_mean, data_std):
         self.config = config.validate()
-        self.schedule = Schedule.create(config.schedule, config.T, config.beta1, config.trainable_schedule)
+        self.schedule = Schedule.create(config.schedule, config.T, config.beta1, config.trainable_schedule,
+                                        config.snr_end)
         self.net = build_net(config.net, config.shape, config.T)
         if config.family == "binomial":
             # Binary data are not standardised; validate() fixed the paper's schedule.
@@ -126,4 +130,6 @@ class DiffusionModel:
         c = self.config
         n = sum(p.numel() for p in self.net.parameters())
         sched = c.schedule + (" (trainable)" if c.trainable_schedule else "")
+        if c.schedule == "snr" and c.snr_end != SNR_END:
+            sched += f" to SNR {c.snr_end:g}"
         return f"{c.data} · T={c.T} · {sched} β₁={c.beta1:g} · {c.parameterisation} · {n:,} weights · step {self.step}"

@@ -10,6 +10,7 @@ from torch import nn
 
 from engine.core.gaussian import GaussianDiffusion, gaussian_kl
 from engine.estimators.bound import evaluate_bound
+from engine.io.limits import ConfigError
 from engine.model import DiffusionModel, ModelConfig
 from engine.core.sampling import forward_trajectory
 from engine.core.schedules import KINDS, Schedule, make_betas
@@ -27,6 +28,16 @@ def test_schedules_are_valid(kind):
     assert a.alpha_bar[0] == 1.0 and np.all(np.diff(a.alpha_bar) < 0)
     assert a.alpha_bar[-1] < 0.05, "the forward process must end near N(0, I)"
     assert np.allclose(a.snr[1:], a.alpha_bar[1:] / (1 - a.alpha_bar[1:]))
+
+
+def test_models_set_the_final_snr_and_old_configs_keep_theirs():
+    model = DiffusionModel(ModelConfig(shape=(1,), T=30, beta1=1e-3, snr_end=1e-3), 0.0, 1.0)
+    assert np.isclose(model.schedule.arrays().snr[-1], 1e-3)
+    old = ModelConfig.from_json('{"shape": [1], "T": 30, "beta1": 0.001}')    # saved before snr_end existed
+    assert old.snr_end == 0.03
+    assert np.isclose(DiffusionModel(old, 0.0, 1.0).schedule.arrays().snr[-1], 0.03)
+    with pytest.raises(ConfigError, match="snr_end"):
+        ModelConfig.from_json('{"shape": [1], "snr_end": -1}')
 
 
 def test_paper_schedule_erases_a_constant_fraction():

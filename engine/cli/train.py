@@ -36,6 +36,7 @@ def register(sub) -> None:
     t.add_argument("--T", type=int, default=None, help="diffusion steps (default: the data kind's, e.g. 40 for 2-D points)")
     t.add_argument("--schedule", default=None, help="snr|linear|cosine|paper")
     t.add_argument("--beta1", type=float, default=None, help="the first step's β (kept fixed)")
+    t.add_argument("--snr-end", type=float, default=None, help="snr schedule: the SNR left at t = T (default: the data kind's)")
     t.add_argument("--learn-beta", action="store_true", help="learn β_2..β_T by gradient on the bound")
     t.add_argument("--param", default=None, help="eps|paper: how the network's outputs give μ and Σ")
     t.add_argument("--steps", type=int, default=None)
@@ -51,9 +52,10 @@ def register(sub) -> None:
 
 
 def model_overrides(cfg, args):
-    """The preset ModelConfig with --T, --schedule, --beta1, --param and --learn-beta applied."""
+    """The preset ModelConfig with --T, --schedule, --beta1, --snr-end, --param and --learn-beta applied."""
     cfg = replace(cfg, **{k: v for k, v in (("T", args.T), ("schedule", args.schedule), ("beta1", args.beta1),
-                                            ("parameterisation", args.param)) if v is not None})
+                                            ("snr_end", args.snr_end), ("parameterisation", args.param))
+                          if v is not None})
     return replace(cfg, trainable_schedule=True) if args.learn_beta else cfg
 
 
@@ -102,8 +104,8 @@ def cmd_train(args) -> int:
 
 def _train(args, run) -> int:
     check_out(args.out, args.data)     # --resume M --out M is allowed: saves are atomic
-    for k in ("n", "T", "steps", "batch", "lr", "beta1", "size"):
-        positive(k, getattr(args, k, None))
+    for k in ("n", "T", "steps", "batch", "lr", "beta1", "snr_end", "size"):
+        positive(k.replace("_", "-"), getattr(args, k, None))
     device = pick_device(args.device)
     if run is None:
         return _train_on(args, device)

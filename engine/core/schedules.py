@@ -12,10 +12,11 @@ import torch
 from torch import nn
 
 KINDS = ("snr", "linear", "cosine", "paper")
+SNR_END = 0.03   # the snr schedule's SNR at t = T unless a model says otherwise
 
 
 def make_betas(kind: str, T: int, beta1: float = 1e-4, beta_max: float = 1.0,
-               snr_end: float = 0.03) -> np.ndarray:
+               snr_end: float = SNR_END) -> np.ndarray:
     """β_1..β_T (length T, float64) for a fixed schedule.
 
     snr     log-SNR falls linearly from SNR_1 = (1-β_1)/β_1 to SNR_T = snr_end; fine
@@ -109,8 +110,8 @@ class Schedule(nn.Module):
             self.register_buffer("rest", torch.tensor(betas[1:], dtype=torch.float64))
 
     @classmethod
-    def create(cls, kind: str, T: int, beta1: float = 1e-4, trainable: bool = False):
-        return cls(make_betas(kind, T, beta1), trainable=trainable)
+    def create(cls, kind: str, T: int, beta1: float = 1e-4, trainable: bool = False, snr_end: float = SNR_END):
+        return cls(make_betas(kind, T, beta1, snr_end=snr_end), trainable=trainable)
 
     @property
     def T(self) -> int:

@@ -13,8 +13,9 @@ from explorer.figures.catalogue import BY_KEY
 from explorer.figures.export import gif_available, gif_size
 from tests.tiny_models import train_tiny_vectors
 
+from tests.tiny_models import train_tiny
+
 from .conftest import answer_next_question, make_window
-from .tiny_images import train_tiny
 
 # figure -> (tab, data set of the model shown, the model file the figure opens or None: kept)
 EXPECT = {

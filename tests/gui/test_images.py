@@ -10,8 +10,9 @@ from engine.data.catalogue import build
 from engine.runtime import protocol as m
 from explorer.widgets.image_grid import cell, grid_shape, tile, to_display
 
+from tests.tiny_models import train_tiny
+
 from .conftest import make_window
-from .tiny_images import train_tiny
 
 
 @pytest.fixture(scope="module")

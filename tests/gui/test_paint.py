@@ -10,8 +10,10 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QEvent
 
+from tests.tiny_models import train_tiny
+
 from .conftest import make_window
-from .tiny_images import mouse, rectangle, record_commands, stroke, train_tiny, wait_result
+from .tiny_images import mouse, rectangle, record_commands, stroke, wait_result
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,10 @@ from PySide6.QtCore import QEvent, QPointF, Qt
 
 from explorer.workspaces.inpaint.view_transform import ViewTransform
 
+from tests.tiny_models import train_tiny
+
 from .conftest import make_window
-from .tiny_images import header_only_png, mouse_at, stroke, train_tiny, wheel
+from .tiny_images import header_only_png, mouse_at, stroke, wheel
 
 
 @pytest.fixture(scope="module")

@@ -106,3 +106,13 @@ def test_learn_beta_draws_the_schedule_live_while_training(window, qtbot):
     assert np.allclose(10 ** drawn, beta)                 # the plot (log axis) shows this progress's β
     assert not np.allclose(beta[1:], first_beta[1:], rtol=1e-4)   # and β moved while training
     assert window.state.model.config["trainable_schedule"]
+
+
+def test_schedule_preview_ends_at_the_next_models_own_snr(window):
+    """Grass trains with SNR_T = 0.001, not the default 0.03: the dashed preview says so."""
+    from engine.presets import model_defaults
+    sp = window.schedule_panel
+    for data, snr_end in (("texture", 1e-3), ("brick", 0.03)):
+        sp.set_defaults(model_defaults(data), show=True)
+        _, y = sp.plot.previews["snr"].getData()
+        assert np.isclose(10 ** y[-1], snr_end)           # log axis

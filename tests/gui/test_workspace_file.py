@@ -8,8 +8,10 @@ import torch
 
 from engine.io.storage import load_model
 
+from tests.tiny_models import train_tiny
+
 from .conftest import make_window, tiny_training
-from .tiny_images import rectangle, train_tiny
+from .tiny_images import rectangle
 
 
 def _weights(w):

@@ -1,12 +1,12 @@
-"""Helpers that drive the painting canvas with real mouse events, and the tiny image models
-of tests/tiny_models.py for the GUI tests."""
+"""Helpers that drive the painting canvas with real mouse events for the GUI tests (their
+tiny image models come from tests/tiny_models.py)."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
-from tests.tiny_models import TINY_NET, train_tiny  # noqa: F401 (the GUI tests import them from here)
+
 
 def mouse(canvas, kind, x, y, button=Qt.LeftButton):
     """One mouse event at image coordinates (x, y) of the canvas."""

@@ -12,7 +12,7 @@ from dataclasses import replace
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout,
                                QWidget)
 
-from engine.core.schedules import KINDS
+from engine.core.schedules import KINDS, SNR_END
 
 from ... import theme
 from .plot import SchedulePlot, schedule_arrays, schedule_from_betas
@@ -47,7 +47,7 @@ class SchedulePanel(QWidget):
         lay.addWidget(self.plot, 1)
         self.defaults = None                   # presets (a ModelConfig) of the chosen data set
         self._model: dict | None = None
-        self._model_key: tuple | None = None   # (T, kind, β₁) of the shown model
+        self._model_key: tuple | None = None   # (T, kind, β₁, SNR_T) of the shown model
         self.T.valueChanged.connect(self._edited)
         self.kind.currentTextChanged.connect(self._edited)
 
@@ -66,7 +66,8 @@ class SchedulePanel(QWidget):
     def set_model(self, arrays: dict | None, config: dict | None = None) -> None:
         """Plot the open model's schedule (the boxes keep the next model's choice)."""
         self._model = arrays
-        self._model_key = (int(config.get("T", 0)), config.get("schedule"), config.get("beta1")) if config else None
+        self._model_key = (int(config.get("T", 0)), config.get("schedule"), config.get("beta1"),
+                           config.get("snr_end", SNR_END)) if config else None
         self.plot.set_model(arrays)
         self._edited()
 
@@ -100,8 +101,8 @@ class SchedulePanel(QWidget):
         c = self.next_config()
         if c is None:
             return
-        same = self._model_key == (c.T, c.schedule, c.beta1)
-        arrays = None if same else schedule_arrays(c.schedule, c.T, c.beta1)
+        same = self._model_key == (c.T, c.schedule, c.beta1, c.snr_end)
+        arrays = None if same else schedule_arrays(c.schedule, c.T, c.beta1, c.snr_end)
         self.plot.set_preview(None if self._model is None else arrays)
         if self._model is None:
             self.plot.set_model(arrays)

@@ -6,7 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
-from engine.core.schedules import coefficients, make_betas
+from engine.core.schedules import SNR_END, coefficients, make_betas
 
 from ... import theme
 
@@ -45,9 +45,9 @@ class SchedulePlot(pg.PlotWidget):
         self.marker.setValue(t)
 
 
-def schedule_arrays(kind: str, T: int, beta1: float) -> dict:
+def schedule_arrays(kind: str, T: int, beta1: float, snr_end: float = SNR_END) -> dict:
     """β, ᾱ, SNR for a fixed schedule (the engine's own make_betas)."""
-    return schedule_from_betas(make_betas(kind, T, beta1))
+    return schedule_from_betas(make_betas(kind, T, beta1, snr_end=snr_end))
 
 
 def schedule_from_betas(betas) -> dict:
