@@ -131,5 +131,5 @@ class DiffusionModel:
         n = sum(p.numel() for p in self.net.parameters())
         sched = c.schedule + (" (trainable)" if c.trainable_schedule else "")
         if c.schedule == "snr" and c.snr_end != SNR_END:
-            sched += f" to SNR {c.snr_end:g}"
+            sched += f" (SNR_T = {c.snr_end:g})"
         return f"{c.data} · T={c.T} · {sched} β₁={c.beta1:g} · {c.parameterisation} · {n:,} weights · step {self.step}"
