@@ -102,6 +102,7 @@ HOSTILE = {
     "external link": lambda f: f.__setitem__("views/points/ext", h5py.ExternalLink("/etc/passwd", "/x")),
     "mask of another size": lambda f: (f.__delitem__("views/inpaint/alpha"),
                                        f.create_dataset("views/inpaint/alpha", data=np.zeros((3, 3), np.float32))),
+    "nan in the mask": lambda f: f["views/inpaint/alpha"].__setitem__((0, 0), np.nan),
     "tab as a number array": lambda f: f.attrs.__setitem__("t", np.arange(3)),
 }
 

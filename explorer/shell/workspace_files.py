@@ -280,6 +280,6 @@ class WorkspaceFiles(QObject):
             c.task_buttons[task].setChecked(True)
         ip.set_image(np.asarray(view["image"], np.float32), str(view.get("label", "restored image")))
         if "alpha" in view:
-            ip.mask.set_missing(np.asarray(view["alpha"]) >= 0.5)     # the canvas has its size now
+            ip.mask.set_missing(np.asarray(view["alpha"], np.float32))   # the canvas has its size now
             ip.canvas.update()
             ip.run()

@@ -109,7 +109,7 @@ def texture16(tmp_path_factory):
     return train_tiny(tmp_path_factory.mktemp("ws_texture") / "texture16.h5")
 
 
-def test_inpainting_image_mask_and_task_round_trip(qtbot, texture16, tmp_path):
+def test_inpainting_image_soft_mask_and_task_round_trip(qtbot, texture16, tmp_path):
     w = make_window(qtbot, texture16, wait_for_model=False)
     try:
         ip = w.inpaint
@@ -117,8 +117,11 @@ def test_inpainting_image_mask_and_task_round_trip(qtbot, texture16, tmp_path):
         w.tabs.setCurrentWidget(ip)
         ip.pick(2)
         rectangle(ip, 60, 70, 120, 140)
-        mask, image = ip.mask.missing.copy(), ip.image.copy()
-        assert mask.any()
+        ip.mask.begin_stroke(30, 30, size=12, hardness=0.2)     # a soft brush: a halo of partial paint
+        ip.mask.stroke_to(50, 40)
+        ip.mask.end_stroke()
+        mask, image, alpha = ip.mask.missing.copy(), ip.image.copy(), ip.mask.alpha.copy()
+        assert mask.any() and ((alpha > 0.05) & (alpha < 0.45)).any()
         path = tmp_path / "hole.h5"
         _save(qtbot, w, path)
         ip.pick(0)
@@ -128,6 +131,7 @@ def test_inpainting_image_mask_and_task_round_trip(qtbot, texture16, tmp_path):
         assert w.tabs.currentWidget() is ip and ip.controls.task == "inpaint"
         np.testing.assert_array_equal(ip.image, image)
         np.testing.assert_array_equal(ip.mask.missing, mask)
+        np.testing.assert_array_equal(ip.mask.alpha, alpha)          # soft edges come back soft
         # The posterior runs again for the restored hole.
         qtbot.waitUntil(lambda: ip.result is not None and ip.result.request == ip.request, timeout=30000)
         np.testing.assert_array_equal(ip.sent_missing, mask)

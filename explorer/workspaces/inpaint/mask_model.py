@@ -161,8 +161,9 @@ class MaskModel:
         return self._commit(np.zeros_like(self.alpha))
 
     def set_missing(self, missing: np.ndarray) -> bool:
-        """Adopt a boolean mask (e.g. read from a file) of this size."""
-        missing = np.asarray(missing, dtype=bool)
+        """Adopt a mask of this size (e.g. read from a file): boolean (True = missing), or
+        paint coverage in [0, 1], soft edges and all (a saved workspace's)."""
+        missing = np.asarray(missing)
         if missing.shape != self.shape:
             raise ValueError(f"mask is {missing.shape[1]}×{missing.shape[0]} pixels but the image is "
                              f"{self.w}×{self.h}")
