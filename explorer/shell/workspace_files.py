@@ -23,6 +23,7 @@ from engine.io.workspace import Workspace, read_workspace
 from engine.runtime import protocol as m
 
 from .. import settings
+from ..docks.data.panel import DRAWN
 from ..widgets import file_dialogs
 
 RECENT_KEY = "recent_workspaces"
@@ -164,10 +165,15 @@ class WorkspaceFiles(QObject):
         name = str(d.get("name", ""))
         if "n" in d:
             dp.n.setValue(int(d["n"]))
-        if name in POINT_SETS:
-            if not quiet and name == self.state.data.name:
+        own = "points" in d and (name == DRAWN or name.startswith("file:"))     # stored, not built
+        if name in POINT_SETS or own:
+            shown = self.state.data
+            if not quiet and name == shown.name and (not own or np.array_equal(shown.points, d["points"])):
                 return False
-            dp.choose(name, float(d.get("noise", dp.noise.value())), quiet=quiet)
+            if own:
+                dp.adopt_points(name, d["points"], quiet=quiet)
+            else:
+                dp.choose(name, float(d.get("noise", dp.noise.value())), quiet=quiet)
             if quiet:
                 self.state.data = dp.dataset()
             return True

@@ -167,3 +167,48 @@ def test_a_workspace_whose_model_is_damaged_keeps_the_open_model_and_data(qtbot,
     qtbot.wait(200)
     assert window.state.model.model_id == model_id and window.state.data.name == data == "swissroll"
     assert window.data_panel.selected == "swissroll" and window.timeline.t == 0
+
+
+def test_hand_drawn_points_come_back(qtbot, tiny_model_path, tmp_path):
+    """A class's own sprayed data set is stored in the workspace and shown again on opening,
+    still drawable; a built-in set chosen meanwhile gives way to it."""
+    w = make_window(qtbot, tiny_model_path)
+    try:
+        dp = w.data_panel
+        dp.draw.setChecked(True)
+        for x, y in ((-1.0, 0.0), (0.0, 1.0), (1.0, 0.5), (1.5, -1.0)):
+            dp.canvas.spray_at(x, y, n=40)
+        dp.canvas.strokeFinished.emit()
+        drawn = dp.canvas.drawn.copy()
+        assert dp.selected == "drawn" and len(drawn) == 160
+        np.testing.assert_array_equal(w.state.data.points, drawn)
+        path = tmp_path / "drawn.h5"
+        _save(qtbot, w, path)
+        dp.draw.setChecked(False)
+        dp.choose("moons")
+        assert w.state.data.name == "moons"
+        _open(qtbot, w, path)
+        assert dp.selected == "drawn" and w.state.data.name == "drawn"
+        np.testing.assert_array_equal(w.state.data.points, drawn)
+        np.testing.assert_array_equal(dp.canvas.drawn, drawn)        # draw on from where it was
+    finally:
+        w.close()
+
+
+def test_a_loaded_points_file_comes_back_without_the_file(qtbot, tiny_model_path, tmp_path):
+    w = make_window(qtbot, tiny_model_path)
+    try:
+        dp, csv = w.data_panel, tmp_path / "class.csv"
+        pts = np.random.default_rng(3).normal(size=(300, 2)) * [2.0, 0.5]
+        np.savetxt(csv, pts, delimiter=",")
+        assert dp.load_file(str(csv))
+        loaded = w.state.data.points.copy()
+        path = tmp_path / "loaded.h5"
+        _save(qtbot, w, path)
+        csv.unlink()                                   # the workspace holds the points themselves
+        dp.choose("moons")
+        _open(qtbot, w, path)
+        assert dp.selected == "file:class.csv" and w.state.data.name == "file:class.csv"
+        np.testing.assert_array_equal(w.state.data.points, loaded)
+    finally:
+        w.close()

@@ -184,6 +184,20 @@ class DataPanel(QWidget):
         return True
 
     # ---- internals ----------------------------------------------------------------------
+    def adopt_points(self, name: str, pts: np.ndarray, quiet: bool = False) -> None:
+        """Show a drawn or loaded set brought back from a file (a saved workspace): drawn
+        points can be drawn on further, a loaded file's set is chosen again by its label."""
+        pts = np.array(pts, dtype=np.float64)
+        if name == DRAWN:
+            self.canvas.drawn = pts.copy()
+        else:
+            self._files[name] = pts
+            if self.name.findText(name) < 0:
+                self.name.addItem(name)
+        self.select_quietly(name)
+        self._show_family()
+        self._set(name, pts, quiet=quiet)
+
     def _set(self, name: str, pts: np.ndarray, quiet: bool = False) -> None:
         self.points, self.current = pts, name
         if not self.draw.isChecked():
