@@ -8,6 +8,7 @@ from pathlib import Path
 import h5py
 import numpy as np
 import pytest
+from engine.io.storage import load_model
 from tests.cli_run import cli
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -16,10 +17,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_train_eval_sample_diffuse(tmp_path):
     model = tmp_path / "m.h5"
-    r = cli("train", "--data", "swissroll", "--noise", "0.05", "--T", "12", "--steps", "60", "--seed", "3",
-            "--device", "cpu", "--out", model)
+    r = cli("train", "--data", "swissroll", "--noise", "0.05", "--T", "12", "--snr-end", "0.001", "--steps", "60",
+            "--seed", "3", "--device", "cpu", "--out", model)
     assert r.returncode == 0, r.stderr
     assert "held-out bound K =" in r.stdout and "bits per point" in r.stdout
+    assert np.isclose(load_model(model).schedule.arrays().snr[-1], 0.001)
 
     r = cli("eval", "--model", model, "--n", "500", "--seed", "1", "--json")
     assert r.returncode == 0, r.stderr
@@ -55,6 +57,7 @@ def test_train_eval_sample_diffuse(tmp_path):
 @pytest.mark.parametrize("args, needle", [
     (["train", "--data", "nosuchset", "--out", "{tmp}/x.h5"], "unknown data set"),
     (["train", "--data", "swissroll", "--steps", "-5", "--out", "{tmp}/x.h5"], "--steps"),
+    (["train", "--data", "swissroll", "--snr-end", "0", "--out", "{tmp}/x.h5"], "--snr-end"),
     (["train", "--data", "swissroll", "--out", "/no/such/dir/x.h5"], "does not exist"),
     (["train", "--data", "swissroll", "--device", "tpu", "--out", "{tmp}/x.h5"], "unknown device"),
     (["eval", "--model", "{tmp}/missing.h5"], "no such file"),
