@@ -44,9 +44,10 @@ IMAGE_MODEL = ModelConfig(T=100, schedule="snr", beta1=1e-4, parameterisation="e
 # Per data set, what differs from IMAGE_MODEL (a user's folder: as photos). Grass's blades
 # and clumps are longer than 21 px: two layers at four scales see 30 px for the same cost
 # per painted hole. At SNR_T = 0.03, x_T still holds 17% of the data's amplitude, most of it
-# in grass's coarse waves, which the N(0, I) start lacks: the fill's 16-32 px waves came out
-# 0.78 of the truth's power; at SNR_T = 0.001 they come out 0.83 and the other bands within
-# 6% instead of 13% (bench/bench_inpaint.py), for a bound 0.01 bits/pixel lower.
+# in grass's coarse waves, which the N(0, I) start lacks. At SNR_T = 0.001 the fill's power
+# in four octave bands (16-32 px waves first) came out 0.83 / 0.95 / 0.97 / 1.13 of the
+# truth's, not 0.78 / 0.88 / 0.87 / 1.01 (bench/bench_inpaint.py), for a bound 0.013
+# bits/pixel lower.
 IMAGE_SETTINGS = {"digits": {"net": {"context": 4}}, "patches": {"net": {"context": 4}},
                   "folder": {"net": {"context": 4}},
                   "texture": {"net": {"layers": 2, "scales": 4}, "snr_end": 1e-3}}

@@ -174,19 +174,12 @@ class DataPanel(QWidget):
         except DataError as e:
             self.error.emit(str(e))
             return False
-        label = f"file:{path.rsplit('/', 1)[-1]}"
-        self._files[label] = pts
-        if self.name.findText(label) < 0:
-            self.name.addItem(label)
-        self.select_quietly(label)
-        self._show_family()
-        self._set(label, pts)
+        self.adopt_points(f"file:{path.rsplit('/', 1)[-1]}", pts)
         return True
 
-    # ---- internals ----------------------------------------------------------------------
     def adopt_points(self, name: str, pts: np.ndarray, quiet: bool = False) -> None:
-        """Show a drawn or loaded set brought back from a file (a saved workspace): drawn
-        points can be drawn on further, a loaded file's set is chosen again by its label."""
+        """Show a drawn set or a points file's (named file:NAME), e.g. from a saved
+        workspace: drawn points can be drawn on further, a file's set is listed by name."""
         pts = np.array(pts, dtype=np.float64)
         if name == DRAWN:
             self.canvas.drawn = pts.copy()
@@ -198,6 +191,7 @@ class DataPanel(QWidget):
         self._show_family()
         self._set(name, pts, quiet=quiet)
 
+    # ---- internals ----------------------------------------------------------------------
     def _set(self, name: str, pts: np.ndarray, quiet: bool = False) -> None:
         self.points, self.current = pts, name
         if not self.draw.isChecked():
