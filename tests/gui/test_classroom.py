@@ -3,6 +3,7 @@ never grows by itself; opening a model shows THAT model at once (even while the 
 runs); another 2-D data set is shown in its own shape, never as a blob in the old model's
 scaling; the next model's settings are the data set's presets unless changed; an unsaved
 model is not lost without a question; a drawn circle stays a circle."""
+import re
 import time
 
 import numpy as np
@@ -156,6 +157,7 @@ def test_another_2d_set_is_shown_in_its_own_shape_beside_the_models_k(qtbot, win
     # The model's own fresh evaluation first: K must then stay put when the data set changes.
     qtbot.waitUntil(lambda: "evaluating" not in window.training_panel.progress.text(), timeout=20000)
     k_before = window.training_panel.progress.text()
+    assert re.search(r"K = -?\d\.\d{3} ± \d\.\d{3} bits/point", k_before)     # with its standard error
     window.data_panel.name.setCurrentText("moons")
     qtbot.waitUntil(lambda: bool(got), timeout=10000)
     x0 = got[-1][0]

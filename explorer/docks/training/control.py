@@ -10,6 +10,7 @@ at once, then a fresh evaluation, each saying what it was computed on), AIS esti
 K, and the learned β_t drawn live on the Schedule dock."""
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from typing import Callable
 
@@ -264,8 +265,10 @@ class TrainingControl:
         if r.get("per_step_kl_bits"):
             self.panel.plots.set_kl(r["per_step_kl_bits"])
         unit = UNITS.get(self.state.model.kind, r.get("unit", "bits"))
+        se = r.get("K_stderr_bits", float("nan"))
+        spread = f" ± {se:.3f}" if math.isfinite(se) else ""     # a few held-out crops: say how few
         self.panel.set_bound_text(
-            f"K = {r.get('K_bits', float('nan')):.3f} {unit} "
+            f"K = {r.get('K_bits', float('nan')):.3f}{spread} {unit} "
             f"(K − L<sub>null</sub> = {r.get('K_minus_Lnull_bits', float('nan')):.3f}) "
             f"on {self.state.bound_data or 'held-out ' + self.state.model.config.get('data', 'data')}")
 
