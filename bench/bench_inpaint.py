@@ -100,7 +100,7 @@ def texture_statistics(model, n: int, holes=HOLES, side: int = 100, resample=Non
         true_ac.append(autocorr(true))
     fill_sp, true_sp = np.array(fill_sp), np.array(true_sp)      # (holes, n, bands), (holes, bands)
     by_sample = fill_sp.mean(0) / true_sp.mean(0)                  # (n, bands): each sample's pooled ratio
-    se = by_sample.std(0, ddof=1) / np.sqrt(len(by_sample)) if len(by_sample) > 1 else np.full(4, np.nan)
+    se = by_sample.std(0, ddof=1) / np.sqrt(len(by_sample)) if len(by_sample) > 1 else np.full(by_sample.shape[1], np.nan)
     return (by_sample.mean(0), se, fill_sp.mean(1) / true_sp, np.mean(fill_ac, 0), np.mean(true_ac, 0))
 
 

@@ -50,10 +50,11 @@ def check_config(raw: dict) -> None:
     if isinstance(beta1, bool) or not isinstance(beta1, (int, float)) or not math.isfinite(beta1) \
             or not 0 < beta1 < 1:
         raise ConfigError(f"beta1 must be a number in (0, 1), got {beta1!r:.30}")
-    snr_end = raw.get("snr_end", 1.0)    # absent: the schedule's default
-    if isinstance(snr_end, bool) or not isinstance(snr_end, (int, float)) or not math.isfinite(snr_end) \
-            or not 0 < snr_end < 1e6:
-        raise ConfigError(f"snr_end must be a positive number, got {snr_end!r:.30}")
+    if "snr_end" in raw:                 # absent (older files): the schedule's default
+        snr_end = raw["snr_end"]
+        if isinstance(snr_end, bool) or not isinstance(snr_end, (int, float)) or not math.isfinite(snr_end) \
+                or not 0 < snr_end < 1e6:
+            raise ConfigError(f"snr_end must be a positive number, got {snr_end!r:.30}")
     if not isinstance(raw.get("trainable_schedule", False), bool):
         raise ConfigError("config.trainable_schedule must be true or false")
     for key in ("schedule", "parameterisation"):

@@ -107,8 +107,8 @@ def _attrs(g: h5py.Group, values: dict) -> None:
 def _dataset(f: h5py.File, name: str, value: np.ndarray) -> None:
     kinds, _, _ = DATASETS[name]
     a = np.asarray(value)
-    if a.dtype.kind == "f":      # views in float32 (half the bytes); the data set exactly as it was
-        a = a.astype(np.float64 if name == "data/points" else np.float32)
+    if a.dtype.kind == "f":      # in the caller's precision: views float32, the data set float64 (exact)
+        a = a.astype(np.float64 if a.dtype == np.float64 else np.float32)
     elif "u" in kinds and a.dtype.kind in "iub" and "i" not in kinds:
         a = a.astype(np.uint8)
     else:
